@@ -1,0 +1,28 @@
+package io.websockify.bridge;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+
+/**
+ * A connected stream to the target (TCP now; other kinds of socket later) with asynchronous reads and writes.
+ *
+ * <p>At most one read and one write are outstanding at a time; the bridge guarantees it. Handlers run on the
+ * channel's I/O threads and must not block. A read completes with -1 at end of stream. A write may complete
+ * having written only part of the buffer; the caller writes the rest.
+ */
+public interface TargetChannel extends AutoCloseable {
+
+    void read(ByteBuffer dst, CompletionHandler<Integer, ByteBuffer> handler);
+
+    void write(ByteBuffer src, CompletionHandler<Integer, ByteBuffer> handler);
+
+    /** Half-closes: the target sees end of stream, and may still send. */
+    void shutdownOutput();
+
+    /** Closes both directions; idempotent; outstanding operations fail. */
+    @Override
+    void close();
+
+    /** Describes the remote end for logs, e.g. {@code 127.0.0.1:5900}. */
+    String describe();
+}

@@ -1,0 +1,114 @@
+package io.websockify.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The typed, validated settings of one proxy deployment. Built once at start-up by {@link #from(Settings)}, which
+ * throws {@link SettingException} naming the first bad setting.
+ *
+ * @param target           the static target ({@code websockify.target})
+ * @param paths            WebSocket route paths, each a path template such as {@code /websockify} or
+ *                         {@code /websockify/{token}} ({@code websockify.path}, comma-separated)
+ * @param anyPath          accept an upgrade on every path, as upstream does ({@code websockify.any-path}); the
+ *                         standalone command turns it on
+ * @param connectTimeout   time allowed to connect to the target ({@code websockify.connect-timeout})
+ * @param sendTimeout      time a single message to the client may take before the session is closed, zero for
+ *                         none ({@code websockify.send-timeout})
+ * @param permessageDeflate accept permessage-deflate when the client offers it ({@code websockify.permessage-deflate})
+ * @param bufferSize       largest read from the target, hence largest message to the client
+ *                         ({@code websockify.buffer-size})
+ * @param verbose          log every connection and close at INFO ({@code websockify.verbose})
+ * @param web              directory served as static files, or null ({@code websockify.web})
+ * @param fileOnly         no directory listings under {@code web} ({@code websockify.file-only})
+ * @param ioThreads        threads completing target I/O; 0 = number of processors ({@code websockify.io-threads})
+ */
+public record ProxySettings(
+        HostPort target,
+        List<String> paths,
+        boolean anyPath,
+        Duration connectTimeout,
+        Duration sendTimeout,
+        boolean permessageDeflate,
+        int bufferSize,
+        boolean verbose,
+        Path web,
+        boolean fileOnly,
+        int ioThreads) {
+
+    public static final String TARGET = "websockify.target";
+    public static final String PATH = "websockify.path";
+    public static final String ANY_PATH = "websockify.any-path";
+    public static final String CONNECT_TIMEOUT = "websockify.connect-timeout";
+    public static final String SEND_TIMEOUT = "websockify.send-timeout";
+    public static final String PERMESSAGE_DEFLATE = "websockify.permessage-deflate";
+    public static final String BUFFER_SIZE = "websockify.buffer-size";
+    public static final String VERBOSE = "websockify.verbose";
+    public static final String WEB = "websockify.web";
+    public static final String FILE_ONLY = "websockify.file-only";
+    public static final String IO_THREADS = "websockify.io-threads";
+
+    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+
+    public static ProxySettings from(Settings s) {
+        HostPort target = s.value(TARGET).map(v -> {
+            try {
+                return HostPort.parseTarget(v.raw());
+            } catch (IllegalArgumentException e) {
+                throw v.invalid(e.getMessage());
+            }
+        }).orElseThrow(() -> new SettingException("Missing setting " + TARGET
+                + " (host:port of the TCP service to reach, e.g. localhost:5900; context-param " + TARGET
+                + ", environment variable " + Settings.envName(TARGET) + " or system property " + TARGET + ")"));
+
+        List<String> paths = new ArrayList<>();
+        s.value(PATH).ifPresentOrElse(v -> {
+            for (String p : v.raw().split(",")) {
+                String path = p.trim();
+                if (path.isEmpty()) {
+                    continue;
+                }
+                try {
+                    PathTemplate.parse(path);
+                } catch (IllegalArgumentException e) {
+                    throw v.invalid(e.getMessage());
+                }
+                if (paths.contains(path)) {
+                    throw v.invalid("path " + path + " is listed twice");
+                }
+                paths.add(path);
+            }
+            if (paths.isEmpty()) {
+                throw v.invalid("no path given");
+            }
+        }, () -> paths.add("/websockify"));
+
+        Duration connectTimeout = s.duration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
+        if (connectTimeout.isZero()) {
+            throw s.value(CONNECT_TIMEOUT).orElseThrow().invalid("must be greater than zero");
+        }
+        Path web = s.value(WEB).map(v -> {
+            Path p = Path.of(v.raw()).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw v.invalid("not a directory");
+            }
+            return p;
+        }).orElse(null);
+
+        return new ProxySettings(
+                target,
+                List.copyOf(paths),
+                s.bool(ANY_PATH, false),
+                connectTimeout,
+                s.duration(SEND_TIMEOUT, Duration.ZERO),
+                s.bool(PERMESSAGE_DEFLATE, false),
+                s.integer(BUFFER_SIZE, DEFAULT_BUFFER_SIZE, 1024, 16 * 1024 * 1024),
+                s.bool(VERBOSE, false),
+                web,
+                s.bool(FILE_ONLY, false),
+                s.integer(IO_THREADS, 0, 0, 1024));
+    }
+}

@@ -1,0 +1,92 @@
+package io.websockify.endpoint;
+
+import io.websockify.bridge.Bridge;
+import io.websockify.bridge.CloseStatus;
+import io.websockify.bridge.TargetChannel;
+import io.websockify.target.TcpConnector;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The WebSocket end of one proxied connection: opens the target and hands both sides to a {@link Bridge}.
+ * One instance per session; the container calls it on its own threads, one callback at a time per session.
+ */
+public final class ProxyEndpoint extends Endpoint {
+    private final ProxyRuntime runtime;
+    private volatile Bridge bridge;
+
+    ProxyEndpoint(ProxyRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        HandshakeInfo info = (HandshakeInfo) config.getUserProperties().get(HandshakeInfo.KEY);
+        if (info == null) {
+            info = new HandshakeInfo("unknown", "?", runtime.settings().target());
+        }
+        Subprotocol mode = Subprotocol.ofNegotiated(session.getNegotiatedSubprotocol());
+        if (!runtime.settings().sendTimeout().isZero()) {
+            session.getAsyncRemote().setSendTimeout(runtime.settings().sendTimeout().toMillis());
+        }
+        SessionClient client = new SessionClient(session, mode == Subprotocol.BASE64, ReadGate.of(session));
+        // Nothing from the client is read until the target is connected.
+        client.pauseReading();
+        String label = "session " + session.getId() + " from " + info.client() + " on " + info.path();
+        Bridge b = new Bridge(client, runtime.smallBuffers(), runtime.largeBuffers(), label,
+                runtime.settings().verbose(), runtime.registry()::remove);
+        bridge = b;
+        if (!runtime.registry().add(b)) {
+            b.shutdown();
+            return;
+        }
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (buf, last) -> b.clientData(buf));
+        if (mode == Subprotocol.BASE64) {
+            Base64Decoder decoder = new Base64Decoder();
+            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (text, last) -> {
+                ByteBuffer bytes = decoder.decode(text, last);
+                if (bytes == null) {
+                    b.clientProtocolError(CloseStatus.BAD_BASE64);
+                } else {
+                    b.clientData(bytes);
+                }
+            });
+        } else {
+            session.addMessageHandler(String.class,
+                    (MessageHandler.Partial<String>) (text, last) -> b.clientProtocolError(CloseStatus.TEXT_UNSUPPORTED));
+        }
+        String target = info.target().toString();
+        runtime.connector().connect(info.target(), new TcpConnector.Callback() {
+            @Override
+            public void connected(TargetChannel channel) {
+                b.targetConnected(channel);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                b.targetConnectFailed(target, cause);
+            }
+        });
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason reason) {
+        Bridge b = bridge;
+        if (b != null) {
+            b.clientClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable failure) {
+        Bridge b = bridge;
+        if (b != null) {
+            b.clientFailed(failure);
+        }
+    }
+}

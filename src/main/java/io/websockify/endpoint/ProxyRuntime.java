@@ -1,0 +1,88 @@
+package io.websockify.endpoint;
+
+import io.websockify.bridge.BufferPool;
+import io.websockify.config.ProxySettings;
+import io.websockify.target.TcpConnector;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What all sessions of one deployment share: settings, buffer pools, the I/O threads for target sockets, the
+ * connect timer and the session registry. Created when the application starts and closed when it stops, so an
+ * undeploy leaves no thread behind.
+ */
+public final class ProxyRuntime implements AutoCloseable {
+    /** Small reads while a target is quiet: what an idle session holds. */
+    static final int SMALL_BUFFER = 4096;
+
+    private final ProxySettings settings;
+    private final AsynchronousChannelGroup group;
+    private final ScheduledExecutorService timer;
+    private final TcpConnector connector;
+    private final BufferPool smallBuffers;
+    private final BufferPool largeBuffers;
+    private final SessionRegistry registry = new SessionRegistry();
+
+    public ProxyRuntime(ProxySettings settings) throws IOException {
+        this.settings = settings;
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.group = AsynchronousChannelGroup.withFixedThreadPool(threads, daemonThreads("websockify-io-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("websockify-timer-"));
+        this.connector = new TcpConnector(group, timer, settings.connectTimeout());
+        int small = Math.min(SMALL_BUFFER, settings.bufferSize());
+        this.smallBuffers = new BufferPool(small, 1024, false);
+        this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
+    }
+
+    public ProxySettings settings() {
+        return settings;
+    }
+
+    TcpConnector connector() {
+        return connector;
+    }
+
+    BufferPool smallBuffers() {
+        return smallBuffers;
+    }
+
+    BufferPool largeBuffers() {
+        return largeBuffers;
+    }
+
+    public SessionRegistry registry() {
+        return registry;
+    }
+
+    /** Closes every session with 1001, then stops the I/O threads. */
+    @Override
+    public void close() {
+        registry.closeAll();
+        timer.shutdownNow();
+        group.shutdown();
+        try {
+            if (!group.awaitTermination(5, TimeUnit.SECONDS)) {
+                group.shutdownNow();
+            }
+        } catch (InterruptedException | IOException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.getLogger(ProxyRuntime.class.getName()).log(Level.DEBUG, "proxy runtime stopped");
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
