@@ -63,7 +63,7 @@ public final class TcpTarget implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final Behaviour behaviour;
+    private volatile Behaviour behaviour;
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Conn> accepted = new LinkedBlockingQueue<>();
     private final Thread acceptor;
@@ -80,6 +80,11 @@ public final class TcpTarget implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "tcp-target-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Changes what later connections get; connections already open keep theirs. */
+    public void setBehaviour(Behaviour behaviour) {
+        this.behaviour = behaviour;
     }
 
     public int port() {
@@ -112,11 +117,12 @@ public final class TcpTarget implements AutoCloseable {
                 Socket s = server.accept();
                 s.setTcpNoDelay(true);
                 Conn c = new Conn(s);
+                Behaviour b = behaviour;
                 conns.add(c);
                 accepted.add(c);
                 Thread t = new Thread(() -> {
                     try {
-                        behaviour.serve(c);
+                        b.serve(c);
                     } catch (IOException e) {
                         // The peer went away: part of many tests.
                     } finally {

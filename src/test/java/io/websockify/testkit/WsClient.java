@@ -23,7 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WsClient implements WebSocket.Listener, AutoCloseable {
     /** How the server closed the session. */
-    public record Close(int code, String reason) { }
+    public record Close(int code, String reason, long receivedBefore) {
+        /** Code and reason only, for assertions. */
+        public String codeAndReason() {
+            return code + " " + reason;
+        }
+    }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final int KEEP_LIMIT = 1 << 20;
@@ -161,7 +166,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(new Close(statusCode, reason));
+        closed.complete(new Close(statusCode, reason, received.get()));
         return null;
     }
 
