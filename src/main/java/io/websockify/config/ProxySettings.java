@@ -10,9 +10,8 @@ import java.util.List;
  * The typed, validated settings of one proxy deployment. Built once at start-up by {@link #from(Settings)}, which
  * throws {@link SettingException} naming the first bad setting.
  *
- * @param target           the static target ({@code websockify.target})
- * @param paths            WebSocket route paths, each a path template such as {@code /websockify} or
- *                         {@code /websockify/{token}} ({@code websockify.path}, comma-separated)
+ * @param routes           the routes: the default one from the top-level settings ({@code websockify.path},
+ *                         {@code websockify.target}, …) and the named ones listed in {@code websockify.routes}
  * @param anyPath          accept an upgrade on every path, as upstream does ({@code websockify.any-path}); the
  *                         standalone command turns it on
  * @param connectTimeout   time allowed to connect to the target ({@code websockify.connect-timeout})
@@ -27,8 +26,7 @@ import java.util.List;
  * @param ioThreads        threads completing target I/O; 0 = number of processors ({@code websockify.io-threads})
  */
 public record ProxySettings(
-        HostPort target,
-        List<String> paths,
+        List<RouteSettings> routes,
         boolean anyPath,
         Duration connectTimeout,
         Duration sendTimeout,
@@ -41,6 +39,7 @@ public record ProxySettings(
 
     public static final String TARGET = "websockify.target";
     public static final String PATH = "websockify.path";
+    public static final String ROUTES = "websockify.routes";
     public static final String ANY_PATH = "websockify.any-path";
     public static final String CONNECT_TIMEOUT = "websockify.connect-timeout";
     public static final String SEND_TIMEOUT = "websockify.send-timeout";
@@ -53,38 +52,42 @@ public record ProxySettings(
 
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
-    public static ProxySettings from(Settings s) {
-        HostPort target = s.value(TARGET).map(v -> {
-            try {
-                return HostPort.parseTarget(v.raw());
-            } catch (IllegalArgumentException e) {
-                throw v.invalid(e.getMessage());
-            }
-        }).orElseThrow(() -> new SettingException("Missing setting " + TARGET
-                + " (host:port of the TCP service to reach, e.g. localhost:5900; context-param " + TARGET
-                + ", environment variable " + Settings.envName(TARGET) + " or system property " + TARGET + ")"));
+    /** Every path of every route, in order. */
+    public List<String> paths() {
+        return routes.stream().flatMap(r -> r.paths().stream()).toList();
+    }
 
-        List<String> paths = new ArrayList<>();
-        s.value(PATH).ifPresentOrElse(v -> {
-            for (String p : v.raw().split(",")) {
-                String path = p.trim();
-                if (path.isEmpty()) {
+    public static ProxySettings from(Settings s) {
+        List<RouteSettings> routes = new ArrayList<>();
+        Settings.Value named = s.value(ROUTES).orElse(null);
+        if (RouteSettings.present(s, Settings.PREFIX) || named == null) {
+            routes.add(RouteSettings.from(s, "default", Settings.PREFIX, "/websockify"));
+        }
+        if (named != null) {
+            for (String n : named.raw().split(",")) {
+                String name = n.trim();
+                if (name.isEmpty()) {
                     continue;
                 }
-                try {
-                    PathTemplate.parse(path);
-                } catch (IllegalArgumentException e) {
-                    throw v.invalid(e.getMessage());
+                if (!name.matches("[A-Za-z0-9_-]+")) {
+                    throw named.invalid("route name '" + name + "' may use letters, digits, _ and - only");
                 }
-                if (paths.contains(path)) {
-                    throw v.invalid("path " + path + " is listed twice");
+                if (routes.stream().anyMatch(r -> r.name().equals(name))) {
+                    throw named.invalid("route '" + name + "' is listed twice");
                 }
-                paths.add(path);
+                routes.add(RouteSettings.from(s, name, "websockify.route." + name + ".", null));
             }
-            if (paths.isEmpty()) {
-                throw v.invalid("no path given");
+        }
+        List<String> seen = new ArrayList<>();
+        for (RouteSettings r : routes) {
+            for (String p : r.paths()) {
+                if (seen.contains(p)) {
+                    throw new SettingException("Path " + p + " is used by two routes (setting " + r.prefix()
+                            + "path)");
+                }
+                seen.add(p);
             }
-        }, () -> paths.add("/websockify"));
+        }
 
         Duration connectTimeout = s.duration(CONNECT_TIMEOUT, Duration.ofSeconds(10));
         if (connectTimeout.isZero()) {
@@ -99,8 +102,7 @@ public record ProxySettings(
         }).orElse(null);
 
         return new ProxySettings(
-                target,
-                List.copyOf(paths),
+                List.copyOf(routes),
                 s.bool(ANY_PATH, false),
                 connectTimeout,
                 s.duration(SEND_TIMEOUT, Duration.ZERO),

@@ -1,6 +1,6 @@
 package io.websockify.endpoint;
 
-import io.websockify.config.HostPort;
+import io.websockify.target.Target;
 
 /**
  * What the handshake learned about one connection, handed from the upgrade gate (a servlet filter, which sees the
@@ -9,8 +9,10 @@ import io.websockify.config.HostPort;
  * @param client client address and port as the container reports it (its remote-IP handling applies)
  * @param path   request path within the application, without the query (the query may carry secrets)
  * @param target the target this connection goes to
+ * @param token  the token's label for logs (a digest, never the token), or null
+ * @param user   the authenticated user's name, or null
  */
-public record HandshakeInfo(String client, String path, HostPort target) {
+public record HandshakeInfo(String client, String path, Target target, String token, String user) {
     /** Key of this record in the endpoint config's user properties. */
     public static final String KEY = HandshakeInfo.class.getName();
 

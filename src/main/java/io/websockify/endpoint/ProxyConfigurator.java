@@ -1,21 +1,33 @@
 package io.websockify.endpoint;
 
+import io.websockify.route.ConnectionRequest;
+import io.websockify.route.Route;
+import io.websockify.route.RouteOutcome;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Handshake policy of the proxy endpoint: picks the subprotocol, declines permessage-deflate unless enabled, and
  * hands what the upgrade gate learned to the session. Creates one {@link ProxyEndpoint} per session.
+ * Where the container skipped the gate (Jetty), it resolves the route's target itself; a refusal then reaches
+ * the client as a close code right after the upgrade.
  */
 final class ProxyConfigurator extends ServerEndpointConfig.Configurator {
-    private final ProxyRuntime runtime;
+    /** User-property key of a {@link RouteOutcome.Refused} found without the gate. */
+    static final String REFUSED_KEY = RouteOutcome.Refused.class.getName();
 
-    ProxyConfigurator(ProxyRuntime runtime) {
+    private final ProxyRuntime runtime;
+    private final Route route;
+
+    ProxyConfigurator(ProxyRuntime runtime, Route route) {
         this.runtime = runtime;
+        this.route = route;
     }
 
     @Override
@@ -34,9 +46,26 @@ final class ProxyConfigurator extends ServerEndpointConfig.Configurator {
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
         HandshakeInfo info = HandshakeInfo.current();
         if (info == null) {
-            // The container ran the handshake without our filter (Jetty): no client address to show.
-            String path = request.getRequestURI() == null ? "?" : request.getRequestURI().getRawPath();
-            info = new HandshakeInfo("unknown", path, runtime.settings().target());
+            String path = request.getRequestURI() == null ? "?" : request.getRequestURI().getPath();
+            Map<String, String> params = new HashMap<>();
+            request.getParameterMap().forEach((k, v) -> {
+                if (!v.isEmpty()) {
+                    params.putIfAbsent(k, v.get(0));
+                }
+            });
+            // Query parameters are in the map too: the token then comes from the path or the query alike.
+            String user = request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
+            List<String> cookies = request.getHeaders().getOrDefault("Cookie", List.of());
+            List<String> host = request.getHeaders().getOrDefault("Host", List.of());
+            ConnectionRequest cr = new ConnectionRequest(path, params, request.getQueryString(), cookies,
+                    host.isEmpty() ? null : host.get(0), user, "unknown");
+            RouteOutcome o = route.resolve(cr);
+            if (o instanceof RouteOutcome.Refused refused) {
+                sec.getUserProperties().put(REFUSED_KEY, refused);
+                return;
+            }
+            RouteOutcome.Resolved r = (RouteOutcome.Resolved) o;
+            info = new HandshakeInfo("unknown", path, r.target(), r.tokenLabel(), user);
         }
         sec.getUserProperties().put(HandshakeInfo.KEY, info);
     }

@@ -3,7 +3,8 @@ package io.websockify.endpoint;
 import io.websockify.bridge.Bridge;
 import io.websockify.bridge.CloseStatus;
 import io.websockify.bridge.TargetChannel;
-import io.websockify.target.TcpConnector;
+import io.websockify.route.RouteOutcome;
+import io.websockify.target.ConnectCallback;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -28,7 +29,12 @@ public final class ProxyEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         HandshakeInfo info = (HandshakeInfo) config.getUserProperties().get(HandshakeInfo.KEY);
         if (info == null) {
-            info = new HandshakeInfo("unknown", "?", runtime.settings().target());
+            RouteOutcome.Refused refused = (RouteOutcome.Refused) config.getUserProperties()
+                    .get(ProxyConfigurator.REFUSED_KEY);
+            new SessionClient(session, false, ReadGate.NONE).close(
+                    refused != null ? refused.closeCode() : 1011,
+                    refused != null ? refused.message() : "No target resolved");
+            return;
         }
         Subprotocol mode = Subprotocol.ofNegotiated(session.getNegotiatedSubprotocol());
         if (!runtime.settings().sendTimeout().isZero()) {
@@ -37,7 +43,9 @@ public final class ProxyEndpoint extends Endpoint {
         SessionClient client = new SessionClient(session, mode == Subprotocol.BASE64, ReadGate.of(session));
         // Nothing from the client is read until the target is connected.
         client.pauseReading();
-        String label = "session " + session.getId() + " from " + info.client() + " on " + info.path();
+        String label = "session " + session.getId() + " from " + info.client()
+                + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
+                + (info.token() != null ? " token " + info.token() : "");
         Bridge b = new Bridge(client, runtime.smallBuffers(), runtime.largeBuffers(), label,
                 runtime.settings().verbose(), runtime.registry()::remove);
         bridge = b;
@@ -60,8 +68,8 @@ public final class ProxyEndpoint extends Endpoint {
             session.addMessageHandler(String.class,
                     (MessageHandler.Partial<String>) (text, last) -> b.clientProtocolError(CloseStatus.TEXT_UNSUPPORTED));
         }
-        String target = info.target().toString();
-        runtime.connector().connect(info.target(), new TcpConnector.Callback() {
+        String target = info.target().describe();
+        runtime.connector().connect(info.target(), new ConnectCallback() {
             @Override
             public void connected(TargetChannel channel) {
                 b.targetConnected(channel);

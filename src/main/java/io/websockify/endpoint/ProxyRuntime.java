@@ -2,7 +2,8 @@ package io.websockify.endpoint;
 
 import io.websockify.bridge.BufferPool;
 import io.websockify.config.ProxySettings;
-import io.websockify.target.TcpConnector;
+import io.websockify.route.Router;
+import io.websockify.target.TargetConnector;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -25,17 +26,20 @@ public final class ProxyRuntime implements AutoCloseable {
     private final ProxySettings settings;
     private final AsynchronousChannelGroup group;
     private final ScheduledExecutorService timer;
-    private final TcpConnector connector;
+    private final TargetConnector connector;
+    private final Router router;
     private final BufferPool smallBuffers;
     private final BufferPool largeBuffers;
     private final SessionRegistry registry = new SessionRegistry();
 
-    public ProxyRuntime(ProxySettings settings) throws IOException {
+    /** Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on. */
+    public ProxyRuntime(ProxySettings settings, Router router) throws IOException {
         this.settings = settings;
+        this.router = router;
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = AsynchronousChannelGroup.withFixedThreadPool(threads, daemonThreads("websockify-io-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("websockify-timer-"));
-        this.connector = new TcpConnector(group, timer, settings.connectTimeout());
+        this.connector = new TargetConnector(group, timer, settings.connectTimeout());
         int small = Math.min(SMALL_BUFFER, settings.bufferSize());
         this.smallBuffers = new BufferPool(small, 1024, false);
         this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
@@ -45,7 +49,11 @@ public final class ProxyRuntime implements AutoCloseable {
         return settings;
     }
 
-    TcpConnector connector() {
+    public Router router() {
+        return router;
+    }
+
+    TargetConnector connector() {
         return connector;
     }
 
@@ -65,6 +73,8 @@ public final class ProxyRuntime implements AutoCloseable {
     @Override
     public void close() {
         registry.closeAll();
+        router.close();
+        connector.close();
         timer.shutdownNow();
         group.shutdown();
         try {

@@ -1,7 +1,10 @@
 package io.websockify.endpoint;
 
-import io.websockify.config.PathTemplate;
 import io.websockify.config.ProxySettings;
+import io.websockify.route.ConnectionRequest;
+import io.websockify.route.Route;
+import io.websockify.route.RouteOutcome;
+import io.websockify.route.Router;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,30 +16,37 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Servlet filter in front of the WebSocket upgrade of our routes. It answers the handshakes the WebSocket API
- * cannot refuse with a proper status (HTTP 400 for Hixie-75/76 requests and for offered subprotocols that are all
- * unknown), records the client address for the session, and, when {@code websockify.any-path} is on, upgrades
- * requests on every other path too.
+ * Servlet filter in front of the WebSocket upgrade of our routes: handshake → route → resolve target. It answers
+ * what the WebSocket API cannot refuse with a proper status (HTTP 400 for Hixie-75/76 requests and for offered
+ * subprotocols that are all unknown; 404 for a missing or unknown token, 403 for a target outside the
+ * allow-list, 503 when the token source cannot answer), so no target is contacted for a refused request. It
+ * hands the resolved target and the client address to the session, and, when {@code websockify.any-path} is on,
+ * upgrades requests on every other path too (with the first route).
  *
  * <p>Runs before the container's own WebSocket filter on Tomcat, WildFly and Payara; Jetty 12 bypasses
  * application filters for upgrades, so there the container's defaults apply.
  */
 public final class UpgradeGate implements Filter {
+    private static final Logger LOG = System.getLogger(UpgradeGate.class.getName());
+
     private final ProxySettings settings;
-    private final List<PathTemplate> routes;
+    private final Router router;
     private final ServerContainer container;
     private final ServerEndpointConfig anyPathConfig;
 
-    UpgradeGate(ProxySettings settings, List<PathTemplate> routes, ServerContainer container,
+    UpgradeGate(ProxySettings settings, Router router, ServerContainer container,
                 ServerEndpointConfig anyPathConfig) {
         this.settings = settings;
-        this.routes = routes;
+        this.router = router;
         this.container = container;
         this.anyPathConfig = anyPathConfig;
     }
@@ -51,8 +61,8 @@ public final class UpgradeGate implements Filter {
             return;
         }
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        boolean routed = routes.stream().anyMatch(t -> t.match(path) != null);
-        if (!routed && !settings.anyPath()) {
+        Router.Match match = router.match(path);
+        if (match == null && !settings.anyPath()) {
             chain.doFilter(req, resp);
             return;
         }
@@ -67,10 +77,23 @@ public final class UpgradeGate implements Filter {
             return;
         }
         String client = hostPort(request.getRemoteAddr(), request.getRemotePort());
-        HandshakeInfo info = new HandshakeInfo(client, path, settings.target());
+        String user = request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
+        Route route = match != null ? match.route() : router.fallback();
+        ConnectionRequest cr = new ConnectionRequest(path, match != null ? match.params() : Map.of(),
+                request.getQueryString(), Collections.list(request.getHeaders("Cookie")), request.getHeader("Host"),
+                user, client);
+        RouteOutcome outcome = route.resolve(cr);
+        if (outcome instanceof RouteOutcome.Refused refused) {
+            LOG.log(refused.status() == 503 ? Level.WARNING : Level.INFO, "{0}: refused upgrade on {1}: {2} ({3})",
+                    client, path, refused.status(), refused.detail());
+            reject(response, refused.status(), refused.message());
+            return;
+        }
+        RouteOutcome.Resolved resolved = (RouteOutcome.Resolved) outcome;
+        HandshakeInfo info = new HandshakeInfo(client, path, resolved.target(), resolved.tokenLabel(), user);
         info.bind();
         try {
-            if (routed) {
+            if (match != null) {
                 chain.doFilter(req, resp);
             } else {
                 container.upgradeHttpToWebSocket(request, response, anyPathConfig, Map.of());

@@ -1,5 +1,6 @@
 package io.websockify.config;
 
+import io.websockify.target.Target;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,7 +25,7 @@ class ProxySettingsTest {
     @Test
     void defaults() {
         ProxySettings s = parse(Map.of("websockify.target", "localhost:5900"));
-        assertEquals(new HostPort("localhost", 5900), s.target());
+        assertEquals(new Target.Tcp("localhost", 5900), s.routes().get(0).target());
         assertEquals(List.of("/websockify"), s.paths());
         assertEquals(Duration.ofSeconds(10), s.connectTimeout());
         assertEquals(Duration.ZERO, s.sendTimeout());
@@ -34,8 +35,8 @@ class ProxySettingsTest {
 
     @Test
     void ipv6Targets() {
-        assertEquals(new HostPort("::1", 5900), parse(Map.of("websockify.target", "[::1]:5900")).target());
-        assertEquals(new HostPort("::1", 5900), parse(Map.of("websockify.target", "::1:5900")).target());
+        assertEquals(new Target.Tcp("::1", 5900), parse(Map.of("websockify.target", "[::1]:5900")).routes().get(0).target());
+        assertEquals(new Target.Tcp("::1", 5900), parse(Map.of("websockify.target", "::1:5900")).routes().get(0).target());
         assertEquals("[::1]:5900", new HostPort("::1", 5900).toString());
     }
 
