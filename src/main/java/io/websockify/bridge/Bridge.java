@@ -57,6 +57,7 @@ public final class Bridge {
     private boolean drainThenCloseTarget;
     private boolean noMoreClientData;
 
+    private volatile long sendStartedNanos;
     private final AtomicBoolean clientCloseSent = new AtomicBoolean();
     private final AtomicBoolean targetClosed = new AtomicBoolean();
     private volatile String outcome = "open";
@@ -173,6 +174,22 @@ public final class Bridge {
         outcomeIfOpen(status.code() + " " + status.reason());
         closeClient(status);
         closeTargetAfterWrites();
+    }
+
+    /**
+     * When the message now being sent to the client started ({@link System#nanoTime()}), or 0 when none is in
+     * flight: a send that never completes means the client stopped reading.
+     */
+    public long sendingSince() {
+        return sendStartedNanos;
+    }
+
+    /** Ends the session at once for a reason of the server's (heartbeat timeout, limits): close and drop the target. */
+    public void abort(CloseStatus status, String why) {
+        LOG.log(eventLevel, "{0}: {1}", label, why);
+        outcomeIfOpen(why);
+        closeClient(status);
+        finish(why);
     }
 
     /** Server shutdown or undeploy: close 1001 and drop the target. */
@@ -349,6 +366,7 @@ public final class Bridge {
     }
 
     private void send(ByteBuffer buf) {
+        sendStartedNanos = System.nanoTime();
         try {
             client.send(buf, failure -> sent(buf, failure));
         } catch (RuntimeException e) {
@@ -357,6 +375,7 @@ public final class Bridge {
     }
 
     private void sent(ByteBuffer buf, Throwable failure) {
+        sendStartedNanos = 0;
         release(buf);
         if (failure != null) {
             if (!isFinished()) {

@@ -13,6 +13,8 @@ public record CloseStatus(int code, String reason) {
     public static final CloseStatus TEXT_UNSUPPORTED = new CloseStatus(1003, "Unsupported: Text frames are not supported");
     public static final CloseStatus BAD_BASE64 = new CloseStatus(1007, "Invalid base64 data");
     public static final CloseStatus SHUTDOWN = new CloseStatus(1001, "Server shutting down");
+    public static final CloseStatus MESSAGE_TOO_BIG = new CloseStatus(1009, "Message too big");
+    public static final CloseStatus NO_PONG = new CloseStatus(1001, "Heartbeat timeout: no pong from the client");
 
     /** Target connection failed mid-session (reset, I/O error): 1011 with a short reason. */
     public static CloseStatus targetLost(Throwable cause) {

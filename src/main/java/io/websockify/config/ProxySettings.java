@@ -24,6 +24,8 @@ import java.util.List;
  * @param web              directory served as static files, or null ({@code websockify.web})
  * @param fileOnly         no directory listings under {@code web} ({@code websockify.file-only})
  * @param ioThreads        threads completing target I/O; 0 = number of processors ({@code websockify.io-threads})
+ * @param limits           session limits and timeouts
+ * @param access           origin, role and auth-plugin checks
  */
 public record ProxySettings(
         List<RouteSettings> routes,
@@ -35,7 +37,9 @@ public record ProxySettings(
         boolean verbose,
         Path web,
         boolean fileOnly,
-        int ioThreads) {
+        int ioThreads,
+        Limits limits,
+        Access access) {
 
     public static final String TARGET = "websockify.target";
     public static final String PATH = "websockify.path";
@@ -111,6 +115,8 @@ public record ProxySettings(
                 s.bool(VERBOSE, false),
                 web,
                 s.bool(FILE_ONLY, false),
-                s.integer(IO_THREADS, 0, 0, 1024));
+                s.integer(IO_THREADS, 0, 0, 1024),
+                Limits.from(s),
+                Access.from(s));
     }
 }

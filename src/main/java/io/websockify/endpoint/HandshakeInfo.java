@@ -7,12 +7,13 @@ import io.websockify.target.Target;
  * HTTP request) to the endpoint (which does not).
  *
  * @param client client address and port as the container reports it (its remote-IP handling applies)
- * @param path   request path within the application, without the query (the query may carry secrets)
+ * @param path   the route's path template, or the request path where no template matched; never the query
  * @param target the target this connection goes to
  * @param token  the token's label for logs (a digest, never the token), or null
  * @param user   the authenticated user's name, or null
+ * @param onEnd  runs once when the session ends (gives back its slot of the session limits)
  */
-public record HandshakeInfo(String client, String path, Target target, String token, String user) {
+public record HandshakeInfo(String client, String path, Target target, String token, String user, Runnable onEnd) {
     /** Key of this record in the endpoint config's user properties. */
     public static final String KEY = HandshakeInfo.class.getName();
 

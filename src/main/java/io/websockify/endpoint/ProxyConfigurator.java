@@ -65,7 +65,7 @@ final class ProxyConfigurator extends ServerEndpointConfig.Configurator {
                 return;
             }
             RouteOutcome.Resolved r = (RouteOutcome.Resolved) o;
-            info = new HandshakeInfo("unknown", path, r.target(), r.tokenLabel(), user);
+            info = new HandshakeInfo("unknown", sec.getPath(), r.target(), r.tokenLabel(), user, () -> { });
         }
         sec.getUserProperties().put(HandshakeInfo.KEY, info);
     }

@@ -29,6 +29,7 @@ public final class ProxyEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         HandshakeInfo info = (HandshakeInfo) config.getUserProperties().get(HandshakeInfo.KEY);
         if (info == null) {
+            // Without the gate (Jetty) nothing was counted, so there is no slot to give back.
             RouteOutcome.Refused refused = (RouteOutcome.Refused) config.getUserProperties()
                     .get(ProxyConfigurator.REFUSED_KEY);
             new SessionClient(session, false, ReadGate.NONE).close(
@@ -40,20 +41,46 @@ public final class ProxyEndpoint extends Endpoint {
         if (!runtime.settings().sendTimeout().isZero()) {
             session.getAsyncRemote().setSendTimeout(runtime.settings().sendTimeout().toMillis());
         }
+        var limits = runtime.settings().limits();
+        session.setMaxIdleTimeout(limits.sessionIdleTimeout().toMillis());
         SessionClient client = new SessionClient(session, mode == Subprotocol.BASE64, ReadGate.of(session));
         // Nothing from the client is read until the target is connected.
         client.pauseReading();
         String label = "session " + session.getId() + " from " + info.client()
                 + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
                 + (info.token() != null ? " token " + info.token() : "");
+        HandshakeInfo ended = info;
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> beat =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Bridge b = new Bridge(client, runtime.smallBuffers(), runtime.largeBuffers(), label,
-                runtime.settings().verbose(), runtime.registry()::remove);
+                runtime.settings().verbose(), finished -> {
+                    runtime.registry().remove(finished);
+                    java.util.concurrent.Future<?> f = beat.get();
+                    if (f != null) {
+                        f.cancel(false);
+                    }
+                    ended.onEnd().run();
+                });
         bridge = b;
         if (!runtime.registry().add(b)) {
             b.shutdown();
             return;
         }
-        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (buf, last) -> b.clientData(buf));
+        if (!limits.heartbeat().isZero()) {
+            long ms = limits.heartbeat().toMillis();
+            beat.set(runtime.timer().scheduleAtFixedRate(new Heartbeat(session, b, runtime.pinger(), ms), ms, ms,
+                    java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        long maxMessage = limits.maxMessageSize();
+        long[] messageBytes = {0};
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (buf, last) -> {
+            messageBytes[0] = last ? 0 : messageBytes[0] + buf.remaining();
+            if (messageBytes[0] > maxMessage || buf.remaining() > maxMessage) {
+                b.clientProtocolError(CloseStatus.MESSAGE_TOO_BIG);
+                return;
+            }
+            b.clientData(buf);
+        });
         if (mode == Subprotocol.BASE64) {
             Base64Decoder decoder = new Base64Decoder();
             session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (text, last) -> {

@@ -31,6 +31,8 @@ public final class ProxyRuntime implements AutoCloseable {
     private final BufferPool smallBuffers;
     private final BufferPool largeBuffers;
     private final SessionRegistry registry = new SessionRegistry();
+    private final SessionLimiter limiter;
+    private final java.util.concurrent.ThreadPoolExecutor pinger;
 
     /** Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on. */
     public ProxyRuntime(ProxySettings settings, Router router) throws IOException {
@@ -40,6 +42,11 @@ public final class ProxyRuntime implements AutoCloseable {
         this.group = AsynchronousChannelGroup.withFixedThreadPool(threads, daemonThreads("websockify-io-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("websockify-timer-"));
         this.connector = new TargetConnector(group, timer, settings.connectTimeout());
+        this.limiter = new SessionLimiter(settings.limits());
+        // Bounded: when pings pile up beyond this, the newest are dropped and those clients get a later tick.
+        this.pinger = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(4096), daemonThreads("websockify-ping-"),
+                new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
         int small = Math.min(SMALL_BUFFER, settings.bufferSize());
         this.smallBuffers = new BufferPool(small, 1024, false);
         this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
@@ -47,6 +54,18 @@ public final class ProxyRuntime implements AutoCloseable {
 
     public ProxySettings settings() {
         return settings;
+    }
+
+    SessionLimiter limiter() {
+        return limiter;
+    }
+
+    java.util.concurrent.Executor pinger() {
+        return pinger;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     public Router router() {
@@ -76,6 +95,7 @@ public final class ProxyRuntime implements AutoCloseable {
         router.close();
         connector.close();
         timer.shutdownNow();
+        pinger.shutdownNow();
         group.shutdown();
         try {
             if (!group.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,5 +1,7 @@
 package io.websockify.endpoint;
 
+import io.websockify.auth.AccessGuard;
+import io.websockify.auth.AuthException;
 import io.websockify.config.ProxySettings;
 import io.websockify.route.ConnectionRequest;
 import io.websockify.route.Route;
@@ -40,13 +42,17 @@ public final class UpgradeGate implements Filter {
 
     private final ProxySettings settings;
     private final Router router;
+    private final AccessGuard guard;
+    private final SessionLimiter limiter;
     private final ServerContainer container;
     private final ServerEndpointConfig anyPathConfig;
 
-    UpgradeGate(ProxySettings settings, Router router, ServerContainer container,
-                ServerEndpointConfig anyPathConfig) {
+    UpgradeGate(ProxySettings settings, Router router, AccessGuard guard, SessionLimiter limiter,
+                ServerContainer container, ServerEndpointConfig anyPathConfig) {
         this.settings = settings;
         this.router = router;
+        this.guard = guard;
+        this.limiter = limiter;
         this.container = container;
         this.anyPathConfig = anyPathConfig;
     }
@@ -57,6 +63,14 @@ public final class UpgradeGate implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) resp;
         if (!isUpgrade(request) || !"GET".equals(request.getMethod())) {
+            if (guard.guardsPlainRequests()) {
+                try {
+                    guard.checkPlain(request);
+                } catch (AuthException e) {
+                    refuse(request, request.getRequestURI(), response, e);
+                    return;
+                }
+            }
             chain.doFilter(req, resp);
             return;
         }
@@ -76,25 +90,57 @@ public final class UpgradeGate implements Filter {
             reject(response, 400, "Invalid protocol selected: this server speaks 'binary' or 'base64', or none");
             return;
         }
-        String client = hostPort(request.getRemoteAddr(), request.getRemotePort());
-        String user = request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
-        Route route = match != null ? match.route() : router.fallback();
-        ConnectionRequest cr = new ConnectionRequest(path, match != null ? match.params() : Map.of(),
-                request.getQueryString(), Collections.list(request.getHeaders("Cookie")), request.getHeader("Host"),
-                user, client);
-        RouteOutcome outcome = route.resolve(cr);
-        if (outcome instanceof RouteOutcome.Refused refused) {
-            LOG.log(refused.status() == 503 ? Level.WARNING : Level.INFO, "{0}: refused upgrade on {1}: {2} ({3})",
-                    client, path, refused.status(), refused.detail());
-            reject(response, refused.status(), refused.message());
+        // Logs name the route's template, not the path: a path parameter may be a token.
+        String logPath = match != null ? match.template().toString() : path;
+        try {
+            guard.checkUpgrade(request);
+        } catch (AuthException e) {
+            refuse(request, logPath, response, e);
             return;
         }
-        RouteOutcome.Resolved resolved = (RouteOutcome.Resolved) outcome;
-        HandshakeInfo info = new HandshakeInfo(client, path, resolved.target(), resolved.tokenLabel(), user);
+        String client = hostPort(request.getRemoteAddr(), request.getRemotePort());
+        String user = request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
+        String[] why = new String[1];
+        SessionLimiter.Slot slot = limiter.acquire(String.valueOf(request.getRemoteAddr()), why);
+        if (slot == null) {
+            LOG.log(Level.WARNING, "{0}: refused upgrade on {1}: 503 ({2})", client, logPath, why[0]);
+            response.setHeader("Retry-After", "10");
+            reject(response, 503, "Too many sessions: " + why[0]);
+            return;
+        }
+        boolean upgraded = false;
+        try {
+            Route route = match != null ? match.route() : router.fallback();
+            ConnectionRequest cr = new ConnectionRequest(path, match != null ? match.params() : Map.of(),
+                    request.getQueryString(), Collections.list(request.getHeaders("Cookie")),
+                    request.getHeader("Host"), user, client);
+            RouteOutcome outcome = route.resolve(cr);
+            if (outcome instanceof RouteOutcome.Refused refused) {
+                LOG.log(refused.status() == 503 ? Level.WARNING : Level.INFO,
+                        "{0}: refused upgrade on {1}: {2} ({3})", client, logPath, refused.status(), refused.detail());
+                reject(response, refused.status(), refused.message());
+                return;
+            }
+            RouteOutcome.Resolved resolved = (RouteOutcome.Resolved) outcome;
+            HandshakeInfo info = new HandshakeInfo(client, logPath, resolved.target(), resolved.tokenLabel(), user,
+                    slot::release);
+            upgrade(info, match != null, request, response, chain);
+            // From 101 on, the session owns the slot and gives it back when it ends.
+            upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+        } finally {
+            if (!upgraded) {
+                slot.release();
+            }
+        }
+    }
+
+    /** Lets the container upgrade (our registered path) or upgrades an unregistered path ourselves. */
+    private void upgrade(HandshakeInfo info, boolean registered, HttpServletRequest request,
+                         HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         info.bind();
         try {
-            if (match != null) {
-                chain.doFilter(req, resp);
+            if (registered) {
+                chain.doFilter(request, response);
             } else {
                 container.upgradeHttpToWebSocket(request, response, anyPathConfig, Map.of());
             }
@@ -115,6 +161,14 @@ public final class UpgradeGate implements Filter {
             }
         }
         return false;
+    }
+
+    private static void refuse(HttpServletRequest request, String logPath, HttpServletResponse response,
+                               AuthException e) throws IOException {
+        LOG.log(Level.INFO, "{0}: refused {1} {2}: {3} {4}", request.getRemoteAddr(), request.getMethod(),
+                logPath, e.status(), e.getMessage());
+        e.headers().forEach(response::setHeader);
+        reject(response, e.status(), e.getMessage());
     }
 
     private static void reject(HttpServletResponse response, int status, String message) throws IOException {

@@ -1,5 +1,6 @@
 package io.websockify.endpoint;
 
+import io.websockify.auth.AccessGuard;
 import io.websockify.config.ProxySettings;
 import io.websockify.config.SettingException;
 import io.websockify.config.Settings;
@@ -44,8 +45,10 @@ public final class WebsockifyListener implements ServletContextListener {
         ServletContext ctx = event.getServletContext();
         ProxySettings settings;
         Router router;
+        AccessGuard guard;
         try {
             settings = ProxySettings.from(Settings.standard(ctx::getInitParameter));
+            guard = new AccessGuard(settings.access());
             router = Router.create(settings);
         } catch (SettingException e) {
             LOG.log(Level.ERROR, "websockify cannot start: {0}", e.getMessage());
@@ -79,7 +82,7 @@ public final class WebsockifyListener implements ServletContextListener {
         if (!settings.sendTimeout().isZero()) {
             container.setAsyncSendTimeout(settings.sendTimeout().toMillis());
         }
-        UpgradeGate gate = new UpgradeGate(settings, router, container,
+        UpgradeGate gate = new UpgradeGate(settings, router, guard, runtime.limiter(), container,
                 endpointConfig("/", new ProxyConfigurator(runtime, router.fallback())));
         FilterRegistration.Dynamic f = ctx.addFilter("websockify-upgrade-gate", gate);
         f.setAsyncSupported(true);

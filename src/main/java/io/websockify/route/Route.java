@@ -70,12 +70,11 @@ public final class Route implements AutoCloseable {
         return templates;
     }
 
-    /** Parameters of the first matching template, or null. */
-    public Map<String, String> match(String path) {
+    /** The first template matching {@code path}, or null. */
+    public PathTemplate template(String path) {
         for (PathTemplate t : templates) {
-            Map<String, String> m = t.match(path);
-            if (m != null) {
-                return m;
+            if (t.match(path) != null) {
+                return t;
             }
         }
         return null;

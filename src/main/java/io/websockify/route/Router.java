@@ -1,5 +1,6 @@
 package io.websockify.route;
 
+import io.websockify.config.PathTemplate;
 import io.websockify.config.ProxySettings;
 import io.websockify.config.RouteSettings;
 
@@ -35,16 +36,19 @@ public final class Router implements AutoCloseable {
         return routes;
     }
 
-    /** A route and the parameters its template matched. */
-    public record Match(Route route, Map<String, String> params) {
+    /**
+     * A route, the template that matched and its parameters. Log the template, not the path: a path parameter
+     * may be a token.
+     */
+    public record Match(Route route, PathTemplate template, Map<String, String> params) {
     }
 
     /** The route for {@code path}, or null when no template matches. */
     public Match match(String path) {
         for (Route r : routes) {
-            Map<String, String> p = r.match(path);
-            if (p != null) {
-                return new Match(r, p);
+            PathTemplate t = r.template(path);
+            if (t != null) {
+                return new Match(r, t, t.match(path));
             }
         }
         return null;
