@@ -95,10 +95,11 @@ class BackpressureTest {
     /** Target floods a client that reads nothing: the target is stopped after a bounded amount, then all arrives. */
     @Test
     void clientThatStopsReadingStopsTheTarget() throws Exception {
+        int mark = TARGET.mark();
         TARGET.setBehaviour(TcpTarget.source(99, FLOOD));
         try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 64 * 1024)) {
             assertEquals(101, ws.handshake("/backpressure/websockify", Map.of()).status());
-            TcpTarget.Conn conn = TARGET.nextConnection(10);
+            TcpTarget.Conn conn = TARGET.connection(mark, 10);
             long stalled = settle(conn.sent::get);
             long bound = kernelBound();
             System.out.printf("target -> client: target stopped after %,d bytes (bound %,d)%n", stalled, bound);
@@ -118,6 +119,7 @@ class BackpressureTest {
     /** Client floods a target that reads nothing: the client is stopped after a bounded amount, then all arrives. */
     @Test
     void targetThatStopsReadingStopsTheClient() throws Exception {
+        int mark = TARGET.mark();
         CountDownLatch release = new CountDownLatch(1);
         TARGET.setBehaviour(c -> {
             try {
@@ -131,7 +133,7 @@ class BackpressureTest {
         try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
             ws.socket().setSendBufferSize(64 * 1024);
             assertEquals(101, ws.handshake("/backpressure/websockify", Map.of()).status());
-            TcpTarget.Conn conn = TARGET.nextConnection(10);
+            TcpTarget.Conn conn = TARGET.connection(mark, 10);
             Thread writer = new Thread(() -> {
                 Pattern p = new Pattern(123);
                 try {

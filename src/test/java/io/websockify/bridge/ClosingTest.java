@@ -91,10 +91,11 @@ class ClosingTest {
     /** Client closes: what it sent reaches the target, then the target sees end of stream; code and reason echoed. */
     @Test
     void clientCloseDeliversDataThenEofAndEchoes() throws Exception {
+        int mark = TARGET.mark();
         TARGET.setBehaviour(TcpTarget.hold());
         int size = 2 << 20;
         try (WsClient c = WsClient.connect(ws("closing"))) {
-            TcpTarget.Conn conn = TARGET.nextConnection(10);
+            TcpTarget.Conn conn = TARGET.connection(mark, 10);
             Pattern p = new Pattern(11);
             for (int sent = 0; sent < size; sent += 64 * 1024) {
                 c.send(p.bytes(64 * 1024));
@@ -133,9 +134,10 @@ class ClosingTest {
     /** A text frame on a binary session: close 1003, and the target connection is closed. */
     @Test
     void textFrameOnBinarySessionCloses1003() throws Exception {
+        int mark = TARGET.mark();
         TARGET.setBehaviour(TcpTarget.hold());
         try (WsClient c = WsClient.connect(ws("closing"), "binary")) {
-            TcpTarget.Conn conn = TARGET.nextConnection(10);
+            TcpTarget.Conn conn = TARGET.connection(mark, 10);
             c.send(new byte[] {1, 2, 3});
             c.sendText("hello");
             assertEquals("1003 Unsupported: Text frames are not supported", c.awaitClose(10).codeAndReason());
@@ -147,12 +149,13 @@ class ClosingTest {
     /** Undeploy closes every session with 1001 and every target socket. */
     @Test
     void undeployCloses1001() throws Exception {
+        int mark = TARGET.mark();
         TARGET.setBehaviour(TcpTarget.hold());
         deployer.deploy("undeployed");
         boolean deployed = true;
         try (WsClient a = WsClient.connect(ws("undeployed")); WsClient b = WsClient.connect(ws("undeployed"))) {
-            TcpTarget.Conn ca = TARGET.nextConnection(10);
-            TcpTarget.Conn cb = TARGET.nextConnection(10);
+            TcpTarget.Conn ca = TARGET.connection(mark, 10);
+            TcpTarget.Conn cb = TARGET.connection(mark + 1, 10);
             deployer.undeploy("undeployed");
             deployed = false;
             assertEquals(1001, a.awaitClose(20).code());

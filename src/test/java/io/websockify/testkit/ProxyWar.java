@@ -18,6 +18,11 @@ public final class ProxyWar {
     }
 
     public static WebArchive create(String name, Map<String, String> contextParams) {
+        return create(name, contextParams, "");
+    }
+
+    /** As {@link #create(String, Map)}, with more web.xml elements (security constraints, …). */
+    public static WebArchive create(String name, Map<String, String> contextParams, String moreWebXml) {
         StringBuilder xml = new StringBuilder("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -25,7 +30,7 @@ public final class ProxyWar {
         new LinkedHashMap<>(contextParams).forEach((k, v) -> xml.append("  <context-param><param-name>")
                 .append(k).append("</param-name><param-value>").append(escape(v))
                 .append("</param-value></context-param>\n"));
-        xml.append("</web-app>\n");
+        xml.append(moreWebXml).append("</web-app>\n");
         return ShrinkWrap.create(WebArchive.class, name)
                 .addPackages(true, Filters.exclude(TEST_CLASSES), "io.websockify")
                 .setWebXML(new StringAsset(xml.toString()));

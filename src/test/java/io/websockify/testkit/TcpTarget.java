@@ -10,9 +10,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,7 +63,6 @@ public final class TcpTarget implements AutoCloseable {
     private final ServerSocket server;
     private volatile Behaviour behaviour;
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<Conn> accepted = new LinkedBlockingQueue<>();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -102,13 +99,21 @@ public final class TcpTarget implements AutoCloseable {
         return conns;
     }
 
-    /** The next accepted connection, waiting up to {@code seconds}. */
-    public Conn nextConnection(long seconds) throws InterruptedException {
-        Conn c = accepted.poll(seconds, TimeUnit.SECONDS);
-        if (c == null) {
-            throw new AssertionError("the target saw no connection within " + seconds + " s");
+    /** How many connections the target has accepted so far; pass it to {@link #connection} later. */
+    public int mark() {
+        return conns.size();
+    }
+
+    /** The connection accepted at position {@code index} (0-based, see {@link #mark}), waiting up to {@code seconds}. */
+    public Conn connection(int index, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (conns.size() <= index) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the target saw no connection #" + index + " within " + seconds + " s");
+            }
+            Thread.sleep(5);
         }
-        return c;
+        return conns.get(index);
     }
 
     private void acceptLoop() {
@@ -119,7 +124,6 @@ public final class TcpTarget implements AutoCloseable {
                 Conn c = new Conn(s);
                 Behaviour b = behaviour;
                 conns.add(c);
-                accepted.add(c);
                 Thread t = new Thread(() -> {
                     try {
                         b.serve(c);
