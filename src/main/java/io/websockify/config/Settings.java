@@ -64,6 +64,20 @@ public final class Settings {
         }));
     }
 
+    /**
+     * These settings with {@code name} fixed to {@code value} above every other source: for values the application
+     * computes at start-up, such as the target of a wrapped program on its free loopback port.
+     */
+    public Settings with(String name, String value) {
+        List<Source> list = new ArrayList<>();
+        list.add(new Source() {
+            @Override public String get(String n) { return n.equals(name) ? value : null; }
+            @Override public String describe(String n) { return "value computed by websockify for " + n; }
+        });
+        list.addAll(sources);
+        return new Settings(list);
+    }
+
     /** {@code websockify.token-source} → {@code WEBSOCKIFY_TOKEN_SOURCE}. */
     public static String envName(String name) {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

@@ -63,7 +63,8 @@ public final class ProxyEndpoint extends Endpoint {
                 });
         bridge = b;
         if (!runtime.registry().add(b)) {
-            b.shutdown();
+            CloseStatus refusal = runtime.registry().refusal();
+            b.abort(refusal, "refused: " + refusal.reason());
             return;
         }
         if (!limits.heartbeat().isZero()) {

@@ -1,6 +1,7 @@
 package io.websockify.endpoint;
 
 import io.websockify.bridge.Bridge;
+import io.websockify.bridge.CloseStatus;
 
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
     private final Set<Bridge> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    private volatile CloseStatus refusal = CloseStatus.SHUTDOWN;
+
+    /** Refuses new sessions and closes every live one with {@code status} (the wrapped program exited). */
+    public void closeAll(CloseStatus status) {
+        refusal = status;
+        closing = true;
+        for (Bridge b : List.copyOf(live)) {
+            b.abort(status, status.reason());
+        }
+    }
+
+    /** The status a session refused by {@link #add} is closed with: 1001, or what {@link #closeAll(CloseStatus)} set. */
+    public CloseStatus refusal() {
+        return refusal;
+    }
 
     /** Adds a bridge; returns false (and the caller must shut it) once the registry is closing. */
     public boolean add(Bridge bridge) {

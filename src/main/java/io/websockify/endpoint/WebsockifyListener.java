@@ -1,6 +1,7 @@
 package io.websockify.endpoint;
 
 import io.websockify.auth.AccessGuard;
+import io.websockify.config.HostPort;
 import io.websockify.config.ProxySettings;
 import io.websockify.config.SettingException;
 import io.websockify.config.Settings;
@@ -8,6 +9,8 @@ import io.websockify.route.Route;
 import io.websockify.route.Router;
 import io.websockify.web.MethodNotAllowedServlet;
 import io.websockify.web.StaticFileServlet;
+import io.websockify.wrap.WrapSettings;
+import io.websockify.wrap.WrappedProgram;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -24,6 +27,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Owns the proxy's life in one web application: reads the settings, registers the WebSocket routes and the
@@ -39,6 +43,7 @@ public final class WebsockifyListener implements ServletContextListener {
     public static final String RUNTIME_ATTRIBUTE = ProxyRuntime.class.getName();
 
     private ProxyRuntime runtime;
+    private WrappedProgram program;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -46,13 +51,24 @@ public final class WebsockifyListener implements ServletContextListener {
         ProxySettings settings;
         Router router;
         AccessGuard guard;
+        WrappedProgram wrapped = null;
         try {
-            settings = ProxySettings.from(Settings.standard(ctx::getInitParameter));
+            Settings raw = Settings.standard(ctx::getInitParameter);
+            Optional<WrapSettings> wrap = WrapSettings.from(raw);
+            if (wrap.isPresent()) {
+                wrapped = new WrappedProgram(wrap.get());   // picks the free port; nothing runs yet
+                if (wrapped.target().isPresent()) {
+                    raw = withWrappedTarget(raw, wrapped.target().get());
+                }
+            }
+            settings = ProxySettings.from(raw);
             guard = new AccessGuard(settings.access());
             router = Router.create(settings);
         } catch (SettingException e) {
             LOG.log(Level.ERROR, "websockify cannot start: {0}", e.getMessage());
             throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("websockify cannot start the wrapped program: " + e.getMessage(), e);
         }
         ServerContainer container = (ServerContainer) ctx.getAttribute(ServerContainer.class.getName());
         if (container == null) {
@@ -60,10 +76,21 @@ public final class WebsockifyListener implements ServletContextListener {
             throw new IllegalStateException("websockify needs a container with Jakarta WebSocket 2.1 or later "
                     + "(attribute " + ServerContainer.class.getName() + " is missing)");
         }
+        if (wrapped != null) {
+            try {
+                wrapped.start();
+            } catch (IOException e) {
+                router.close();
+                LOG.log(Level.ERROR, "websockify cannot start: {0}", e.getMessage());
+                throw new IllegalStateException("websockify cannot start the wrapped program: " + e.getMessage(), e);
+            }
+            program = wrapped;
+        }
         try {
             runtime = new ProxyRuntime(settings, router);
         } catch (IOException e) {
             router.close();
+            stopProgram();
             throw new IllegalStateException("websockify cannot start its I/O threads: " + e.getMessage(), e);
         }
         ctx.setAttribute(RUNTIME_ATTRIBUTE, runtime);
@@ -76,8 +103,19 @@ public final class WebsockifyListener implements ServletContextListener {
             }
         } catch (DeploymentException e) {
             runtime.close();
+            stopProgram();
             throw new IllegalStateException("websockify cannot register its WebSocket paths " + settings.paths()
                     + " (setting " + ProxySettings.PATH + "): " + e.getMessage(), e);
+        }
+        if (wrapped != null) {
+            // exit mode: the program is gone for good, so no session may point at its dead port. Sessions are
+            // closed before the published future completes, so a launcher that exits on it cannot overtake this.
+            ProxyRuntime r = runtime;
+            ctx.setAttribute(WrappedProgram.EXIT_ATTRIBUTE, wrapped.exited().thenApply(status -> {
+                LOG.log(Level.WARNING, "websockify: wrapped program exited with status {0}; refusing sessions", status);
+                r.registry().closeAll(WrappedProgram.closeStatus(status));
+                return status;
+            }));
         }
         if (!settings.sendTimeout().isZero()) {
             container.setAsyncSendTimeout(settings.sendTimeout().toMillis());
@@ -132,6 +170,27 @@ public final class WebsockifyListener implements ServletContextListener {
         if (r != null) {
             LOG.log(Level.INFO, "websockify: stopping, closing {0} session(s)", r.registry().size());
             r.close();
+        }
+        stopProgram();
+    }
+
+    /** The wrapped program on its free loopback port is the default route's target; no other may be named. */
+    private static Settings withWrappedTarget(Settings raw, HostPort target) {
+        for (String name : List.of(ProxySettings.TARGET, "websockify.unix-target", "websockify.token-plugin",
+                "websockify.allow-hosts")) {
+            raw.value(name).ifPresent(v -> {
+                throw v.invalid("cannot be combined with " + WrapSettings.COMMAND + " when websockify moves the "
+                        + "program's port (" + WrapSettings.PORT + " or {port}): the program is the target");
+            });
+        }
+        return raw.with(ProxySettings.TARGET, target.toString());
+    }
+
+    private void stopProgram() {
+        WrappedProgram p = program;
+        program = null;
+        if (p != null) {
+            p.close();   // blocks up to wrap-stop-timeout + ~5 s
         }
     }
 }

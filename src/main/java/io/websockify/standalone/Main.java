@@ -1,0 +1,141 @@
+package io.websockify.standalone;
+
+import io.websockify.config.HostPort;
+import io.websockify.config.ProxySettings;
+import io.websockify.config.RouteSettings;
+import io.websockify.config.SettingException;
+import io.websockify.config.Settings;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar websockify.jar [options] [source_addr:]source_port target_addr:target_port}: turns the
+ * command line into settings (system properties {@code websockify.<name>}) and runs the webapp in embedded Tomcat
+ * until SIGTERM or SIGINT.
+ *
+ * <p>Exit status: 0 after --help and after a signal (sessions are closed with 1001 first); 2 for a wrong command
+ * line (usage on stderr); 1 when the port cannot be bound or a setting is bad (the message names the address or
+ * the setting).
+ */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    /** Status the shutdown hook exits with; 0 unless we are exiting because of an error. */
+    private static volatile int exitStatus = EXIT_OK;
+    private static volatile EmbeddedTomcat server;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // Before anything touches java.util.logging (see CommandLogManager for why).
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", CommandLogManager.class.getName());
+        }
+        CommandLine cmd;
+        try {
+            cmd = CommandLine.parse(args);
+        } catch (UsageException e) {
+            System.err.print(Options.usage());
+            System.err.println();
+            System.err.println(Options.PROGRAM + ": error: " + e.getMessage());
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        if (cmd.help()) {
+            System.out.print(Options.help());
+            System.out.flush();
+            System.exit(EXIT_OK);
+            return;
+        }
+        cmd.settings().forEach(System::setProperty);
+        boolean verbose = cmd.verbose() || verboseFromEnvironment();
+        ConsoleLogging.configure(verbose);
+
+        // SIGTERM/SIGINT run the shutdown hooks; ours stops the container (sessions get 1001) and ends the process
+        // with status 0 instead of the JVM's 128+signal, since a requested stop is not a failure.
+        Runtime.getRuntime().addShutdownHook(new Thread(Main::shutdown, "websockify-shutdown"));
+
+        ConsoleLogging.StartupLog startupLog = ConsoleLogging.holdDuringStartup();
+        try {
+            server = new EmbeddedTomcat(cmd.listen());
+            server.start(startupLog);
+            startupLog.release(true);
+        } catch (StartupException e) {
+            startupLog.release(verbose);
+            System.err.println(Options.PROGRAM + ": " + inCommandLineTerms(e.getMessage(), cmd));
+            exitStatus = EXIT_FAILED;
+            System.exit(EXIT_FAILED);
+            return;
+        }
+        printSettings(System.out, cmd.listen(), server);
+        new CountDownLatch(1).await();
+    }
+
+    /**
+     * A setting error names where the value came from; for a value the command line gave, that is the option the
+     * user typed rather than the system property it was passed through.
+     */
+    static String inCommandLineTerms(String message, CommandLine cmd) {
+        String result = message;
+        for (Option o : Options.ALL) {
+            if (o.setting() != null && cmd.settings().containsKey(o.setting())) {
+                result = result.replace("(system property " + o.setting() + " = ", "(option --" + o.name() + " = ");
+            }
+        }
+        return result;
+    }
+
+    private static boolean verboseFromEnvironment() {
+        try {
+            return Settings.standard(name -> null).bool(ProxySettings.VERBOSE, false);
+        } catch (SettingException e) {
+            return false; // the webapp reports the bad value when it starts
+        }
+    }
+
+    /** Upstream's start-up block, with the port actually bound and the settings the webapp actually uses. */
+    static void printSettings(PrintStream out, HostPort listen, EmbeddedTomcat server) {
+        HostPort bound = new HostPort(listen.host(), server.localPort());
+        ProxySettings s = server.runtime().settings();
+        out.println("WebSocket server settings:");
+        out.println("  - Listen on " + bound + (listen.host().isEmpty() ? " (all interfaces)" : ""));
+        if (s.web() != null) {
+            out.println("  - Web server" + (s.fileOnly() ? " (no directory listings)" : "") + ". Web root: " + s.web());
+        } else {
+            out.println("  - No web server (plain HTTP requests get 405)");
+        }
+        out.println("  - WebSocket paths: " + String.join(", ", s.paths())
+                + (s.anyPath() ? " (and an upgrade on any other path)" : ""));
+        for (RouteSettings route : s.routes()) {
+            String which = s.routes().size() == 1 ? "" : " " + String.join(", ", route.paths());
+            out.println("  - proxying from " + bound + which + " to " + describeTargets(route));
+        }
+        out.flush();
+    }
+
+    /** Upstream's wording: {@code host:port}, or the targets a plugin generates. */
+    private static String describeTargets(RouteSettings route) {
+        if (route.target() != null) {
+            return route.target().describe();
+        }
+        if (route.tokenPlugin() != null) {
+            return "targets generated by " + route.tokenPlugin();
+        }
+        return "the host and port in the path, when allowed by " + route.prefix() + "allow-hosts ("
+                + route.allowHosts() + ") and " + route.prefix() + "allow-ports (" + route.allowPorts() + ")";
+    }
+
+    private static void shutdown() {
+        EmbeddedTomcat s = server;
+        if (s != null) {
+            s.stop();
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(exitStatus);
+    }
+}
