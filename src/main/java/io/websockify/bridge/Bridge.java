@@ -155,7 +155,7 @@ public final class Bridge {
 
     /** The client sent a close frame (already echoed by the container): drain to the target, then close it. */
     public void clientClosed(int code, String reason) {
-        LOG.log(eventLevel, "{0}: client closed ({1} {2})", label, code, reason == null ? "" : reason);
+        LOG.log(eventLevel, "{0}: client closed ({1} {2})", label, String.valueOf(code), reason == null ? "" : reason);
         outcomeIfOpen("client closed " + code);
         closeTargetAfterWrites();
     }

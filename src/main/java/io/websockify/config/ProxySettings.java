@@ -24,6 +24,9 @@ import java.util.List;
  * @param web              directory served as static files, or null ({@code websockify.web})
  * @param fileOnly         no directory listings under {@code web} ({@code websockify.file-only})
  * @param ioThreads        threads completing target I/O; 0 = number of processors ({@code websockify.io-threads})
+ * @param novnc            serve the bundled noVNC page's helpers (its route config, caching headers)
+ *                         ({@code websockify.novnc}; default on in a WAR, off in the standalone command, whose
+ *                         {@code --novnc} turns it on)
  * @param limits           session limits and timeouts
  * @param access           origin, role and auth-plugin checks
  */
@@ -38,6 +41,7 @@ public record ProxySettings(
         Path web,
         boolean fileOnly,
         int ioThreads,
+        boolean novnc,
         Limits limits,
         Access access) {
 
@@ -53,6 +57,7 @@ public record ProxySettings(
     public static final String WEB = "websockify.web";
     public static final String FILE_ONLY = "websockify.file-only";
     public static final String IO_THREADS = "websockify.io-threads";
+    public static final String NOVNC = "websockify.novnc";
 
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
@@ -116,6 +121,7 @@ public record ProxySettings(
                 web,
                 s.bool(FILE_ONLY, false),
                 s.integer(IO_THREADS, 0, 0, 1024),
+                s.bool(NOVNC, !s.bool(ANY_PATH, false)),
                 Limits.from(s),
                 Access.from(s));
     }

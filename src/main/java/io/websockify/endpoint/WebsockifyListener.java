@@ -7,6 +7,7 @@ import io.websockify.config.SettingException;
 import io.websockify.config.Settings;
 import io.websockify.route.Route;
 import io.websockify.route.Router;
+import io.websockify.web.ClientAssets;
 import io.websockify.web.MethodNotAllowedServlet;
 import io.websockify.web.StaticFileServlet;
 import io.websockify.wrap.WrapSettings;
@@ -126,6 +127,9 @@ public final class WebsockifyListener implements ServletContextListener {
         f.setAsyncSupported(true);
         f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
 
+        if (settings.novnc()) {
+            ClientAssets.register(ctx, settings.paths());
+        }
         if (settings.web() != null) {
             ServletRegistration.Dynamic s = ctx.addServlet("websockify-web",
                     new StaticFileServlet(settings.web(), !settings.fileOnly()));

@@ -28,11 +28,16 @@ public record CommandLine(boolean help, HostPort listen, HostPort target, Map<St
         // One pass, so that "--help" is honoured where it appears and errors before it win, as with optparse.
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> positionals = new ArrayList<>();
+        List<String> program = null;
         boolean targetReplaced = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--")) {
-                throw new UsageException("wrapping a command (-- COMMAND) is not supported");
+                program = List.of(args).subList(i + 1, args.length);
+                if (program.isEmpty()) {
+                    throw new UsageException("no program after --");
+                }
+                break;
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
@@ -81,7 +86,11 @@ public record CommandLine(boolean help, HostPort listen, HostPort target, Map<St
                 positionals.add(arg);
             }
         }
-        int expected = targetReplaced ? 1 : 2;
+        if (program != null && targetReplaced) {
+            throw new UsageException("with -- PROGRAM the program is the target: no --unix-target, --token-plugin, "
+                    + "--allow-hosts or --routes");
+        }
+        int expected = targetReplaced || program != null ? 1 : 2;
         if (positionals.size() < expected) {
             throw new UsageException("Too few arguments");
         }
@@ -94,8 +103,14 @@ public record CommandLine(boolean help, HostPort listen, HostPort target, Map<St
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (program != null) {
+            wrap(settings, listen, program);
+        }
+        if (settings.containsKey(NOVNC) && settings.containsKey(ProxySettings.WEB)) {
+            throw new UsageException("--novnc serves the bundled client; it cannot be combined with --web");
+        }
         HostPort target = null;
-        if (!targetReplaced) {
+        if (!targetReplaced && program == null) {
             try {
                 target = HostPort.parseTarget(positionals.get(1));
             } catch (IllegalArgumentException e) {
@@ -108,6 +123,25 @@ public record CommandLine(boolean help, HostPort listen, HostPort target, Map<St
         // Upstream accepts an upgrade on any path (noVNC's path setting may be anything).
         settings.put(ProxySettings.ANY_PATH, "true");
         return new CommandLine(false, listen, target, Collections.unmodifiableMap(settings));
+    }
+
+    /** Setting of {@code --novnc}: serve the noVNC client bundled in the jar. */
+    static final String NOVNC = ProxySettings.NOVNC;
+
+    /**
+     * Upstream's wrap mode: the program's own bind() of the listen port is moved to a free loopback port, unless
+     * its arguments take {@code {port}} or {@code --wrap-port} names another port.
+     */
+    private static void wrap(Map<String, String> settings, HostPort listen, List<String> program)
+            throws UsageException {
+        settings.put(io.websockify.wrap.WrapSettings.COMMAND, io.websockify.wrap.CommandLine.join(program));
+        boolean placeholder = program.stream().anyMatch(a -> a.contains(io.websockify.wrap.WrapSettings.PLACEHOLDER));
+        if (!placeholder && !settings.containsKey(io.websockify.wrap.WrapSettings.PORT)) {
+            if (listen.port() == 0) {
+                throw new UsageException("-- PROGRAM needs a fixed listen port (the port the program binds)");
+            }
+            settings.put(io.websockify.wrap.WrapSettings.PORT, String.valueOf(listen.port()));
+        }
     }
 
     private static CommandLine helpOnly() {

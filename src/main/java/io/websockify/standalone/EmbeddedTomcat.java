@@ -173,6 +173,11 @@ final class EmbeddedTomcat {
         return connector.getLocalPort();
     }
 
+    /** A servlet context attribute the webapp published, or null. */
+    Object attribute(String name) {
+        return context.getServletContext().getAttribute(name);
+    }
+
     /** The running proxy, as the webapp published it. */
     ProxyRuntime runtime() {
         return (ProxyRuntime) context.getServletContext().getAttribute(WebsockifyListener.RUNTIME_ATTRIBUTE);

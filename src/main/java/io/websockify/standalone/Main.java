@@ -6,8 +6,14 @@ import io.websockify.config.RouteSettings;
 import io.websockify.config.SettingException;
 import io.websockify.config.Settings;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * {@code java -jar websockify.jar [options] [source_addr:]source_port target_addr:target_port}: turns the
@@ -26,6 +32,7 @@ public final class Main {
     /** Status the shutdown hook exits with; 0 unless we are exiting because of an error. */
     private static volatile int exitStatus = EXIT_OK;
     private static volatile EmbeddedTomcat server;
+    private static volatile Path clientDir;
 
     private Main() {
     }
@@ -53,6 +60,18 @@ public final class Main {
         }
         cmd.settings().forEach(System::setProperty);
         boolean verbose = cmd.verbose() || verboseFromEnvironment();
+        if (cmd.settings().containsKey(CommandLine.NOVNC)) {
+            try {
+                clientDir = ClientFiles.unpack();
+            } catch (StartupException e) {
+                System.err.println(Options.PROGRAM + ": " + e.getMessage());
+                System.exit(EXIT_FAILED);
+                return;
+            }
+            // The bundled client is served by the same file servlet as --web, without listings.
+            System.setProperty(ProxySettings.WEB, clientDir.toString());
+            System.setProperty(ProxySettings.FILE_ONLY, "true");
+        }
         ConsoleLogging.configure(verbose);
 
         // SIGTERM/SIGINT run the shutdown hooks; ours stops the container (sessions get 1001) and ends the process
@@ -72,7 +91,27 @@ public final class Main {
             return;
         }
         printSettings(System.out, cmd.listen(), server);
+        exitWithWrappedProgram(server);
         new CountDownLatch(1).await();
+    }
+
+    /**
+     * In wrap mode {@code exit}, the command ends when the program does, with the program's own status (upstream
+     * always exits 0). The webapp publishes the program's exit as a future of JDK type.
+     */
+    @SuppressWarnings("unchecked")
+    private static void exitWithWrappedProgram(EmbeddedTomcat s) {
+        Object exit = s.attribute(io.websockify.wrap.WrappedProgram.EXIT_ATTRIBUTE);
+        if (exit instanceof CompletableFuture<?> f) {
+            ((CompletableFuture<Integer>) f).thenAccept(status -> {
+                // Not on the thread completing the future: the shutdown hook stops the program and joins it.
+                Thread t = new Thread(() -> {
+                    exitStatus = status;
+                    System.exit(status);
+                }, "websockify-program-exit");
+                t.start();
+            });
+        }
     }
 
     /**
@@ -103,7 +142,11 @@ public final class Main {
         ProxySettings s = server.runtime().settings();
         out.println("WebSocket server settings:");
         out.println("  - Listen on " + bound + (listen.host().isEmpty() ? " (all interfaces)" : ""));
-        if (s.web() != null) {
+        if (s.novnc() && s.web() != null) {
+            String host = listen.host().isEmpty() ? "localhost" : bound.toString().substring(0,
+                    bound.toString().lastIndexOf(':'));
+            out.println("  - noVNC client: http://" + host + ":" + bound.port() + "/vnc.html");
+        } else if (s.web() != null) {
             out.println("  - Web server" + (s.fileOnly() ? " (no directory listings)" : "") + ". Web root: " + s.web());
         } else {
             out.println("  - No web server (plain HTTP requests get 405)");
@@ -133,6 +176,14 @@ public final class Main {
         EmbeddedTomcat s = server;
         if (s != null) {
             s.stop();
+        }
+        Path dir = clientDir;
+        if (dir != null) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // A temporary directory; the system cleans it eventually.
+            }
         }
         System.out.flush();
         System.err.flush();

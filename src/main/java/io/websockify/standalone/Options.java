@@ -25,6 +25,7 @@ final class Options {
                     + "answers 405)"),
             Option.flag("file-only", "with --web: no directory listings (a directory without index.html is "
                     + "404)"),
+            Option.flag("novnc", "serve the bundled noVNC client on the same port (open /vnc.html)"),
             Option.value("path", "PATH", "WebSocket path(s), comma-separated, e.g. /websockify or /vnc/{token}; "
                     + "an upgrade on any other path reaches the proxy too (default /websockify)"),
 
@@ -69,7 +70,16 @@ final class Options {
             Option.value("max-message-size", "BYTES", "largest message a client may send; a larger one closes "
                     + "the session with 1009 (default 16 MiB)"),
             Option.value("handshake-timeout", "DURATION", "time a client has to send its whole upgrade request "
-                    + "(default 10s)"));
+                    + "(default 10s)"),
+
+            Option.value("wrap-mode", "MODE", "with -- PROGRAM: exit (default; exit with the program's status), "
+                    + "ignore, or respawn"),
+            Option.value("wrap-port", "PORT", "with -- PROGRAM: the port whose bind() is moved (default: the "
+                    + "listen port)"),
+            Option.value("wrap-dir", "DIR", "with -- PROGRAM: its working directory"),
+            Option.value("wrap-env", "LIST", "with -- PROGRAM: NAME=value words added to its environment"),
+            Option.value("wrap-stop-timeout", "DURATION", "with -- PROGRAM: SIGKILL this long after SIGTERM "
+                    + "(default 5s)"));
 
     private Options() {
     }
@@ -88,7 +98,8 @@ final class Options {
     static String usage() {
         return "Usage: " + PROGRAM + " [options] [source_addr:]source_port target_addr:target_port\n"
                 + "       " + PROGRAM + " [options] --token-plugin=CLASS [source_addr:]source_port\n"
-                + "       " + PROGRAM + " [options] --unix-target=FILE [source_addr:]source_port\n";
+                + "       " + PROGRAM + " [options] --unix-target=FILE [source_addr:]source_port\n"
+                + "       " + PROGRAM + " [options] [source_addr:]source_port -- PROGRAM ARGS...\n";
     }
 
     /** The full help text for {@code --help}. */
