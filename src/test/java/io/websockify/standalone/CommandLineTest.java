@@ -115,13 +115,30 @@ class CommandLineTest {
     }
 
     @Test
+    void wrapModeTurnsTheProgramIntoSettings() throws Exception {
+        CommandLine c = CommandLine.parse("--wrap-mode", "respawn", "127.0.0.1:5901", "--", "Xvnc", ":1", "-geometry",
+                "800x600", "it's");
+        assertEquals(java.util.List.of("Xvnc", ":1", "-geometry", "800x600", "it's"),
+                io.websockify.wrap.CommandLine.split(c.settings().get("websockify.wrap-command")));
+        assertEquals("5901", c.settings().get("websockify.wrap-port"));
+        assertEquals("respawn", c.settings().get("websockify.wrap-mode"));
+        assertEquals(null, c.settings().get("websockify.target"));
+        CommandLine p = CommandLine.parse("0", "--", "prog", "--port={port}");
+        assertEquals(null, p.settings().get("websockify.wrap-port"), "{port} needs no port moving");
+    }
+
+    @Test
     void wrongOptionsAreUsageErrors() {
         assertEquals("no such option: --bogus", error("--bogus", "6080", "h:1"));
         assertEquals("no such option: -x", error("-x", "6080", "h:1"));
         assertEquals("--web option requires an argument", error("6080", "h:1", "--web"));
         assertEquals("--file-only option does not take a value", error("--file-only=yes", "6080", "h:1"));
         assertTrue(error("--web=", "6080", "h:1").contains("--web"));
-        assertTrue(error("6080", "--", "h:1").contains("not supported"));
+        assertEquals("no program after --", error("6080", "--"));
+        assertEquals("Too many arguments", error("6080", "h:1", "--", "prog"));
+        assertTrue(error("--token-plugin", "TokenFile", "6080", "--", "prog").contains("the program is the target"));
+        assertTrue(error("0", "--", "prog").contains("fixed listen port"));
+        assertTrue(error("--novnc", "--web", "/tmp", "6080", "h:1").contains("--novnc"));
     }
 
     @Test

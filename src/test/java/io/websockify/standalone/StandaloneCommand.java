@@ -48,6 +48,12 @@ final class StandaloneCommand implements AutoCloseable {
     }
 
     static StandaloneCommand start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with settings given as environment variables too. */
+    static StandaloneCommand start(Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -56,6 +62,7 @@ final class StandaloneCommand implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         // Settings from the environment would override nothing the test passes, but could add to it.
         pb.environment().keySet().removeIf(k -> k.startsWith("WEBSOCKIFY_"));
+        pb.environment().putAll(env);
         return new StandaloneCommand(pb.start());
     }
 
