@@ -32,7 +32,7 @@ public final class ProxyEndpoint extends Endpoint {
             // Without the gate (Jetty) nothing was counted, so there is no slot to give back.
             RouteOutcome.Refused refused = (RouteOutcome.Refused) config.getUserProperties()
                     .get(ProxyConfigurator.REFUSED_KEY);
-            new SessionClient(session, false, ReadGate.NONE).close(
+            new SessionClient(session, false, ReadGate.NONE, runtime.closer()).close(
                     refused != null ? refused.closeCode() : 1011,
                     refused != null ? refused.message() : "No target resolved");
             return;
@@ -43,7 +43,8 @@ public final class ProxyEndpoint extends Endpoint {
         }
         var limits = runtime.settings().limits();
         session.setMaxIdleTimeout(limits.sessionIdleTimeout().toMillis());
-        SessionClient client = new SessionClient(session, mode == Subprotocol.BASE64, ReadGate.of(session));
+        SessionClient client = new SessionClient(session, mode == Subprotocol.BASE64, ReadGate.of(session),
+                runtime.closer());
         // Nothing from the client is read until the target is connected.
         client.pauseReading();
         String label = "session " + session.getId() + " from " + info.client()

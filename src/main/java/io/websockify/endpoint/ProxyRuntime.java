@@ -33,6 +33,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final SessionRegistry registry = new SessionRegistry();
     private final SessionLimiter limiter;
     private final java.util.concurrent.ThreadPoolExecutor pinger;
+    private final java.util.concurrent.ThreadPoolExecutor closer;
 
     /** Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on. */
     public ProxyRuntime(ProxySettings settings, Router router) throws IOException {
@@ -47,6 +48,10 @@ public final class ProxyRuntime implements AutoCloseable {
         this.pinger = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(4096), daemonThreads("websockify-ping-"),
                 new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        // Bounded like everything else; when full, SessionClient closes on the calling thread instead.
+        this.closer = new java.util.concurrent.ThreadPoolExecutor(2, 8, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(16_384), daemonThreads("websockify-close-"),
+                new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
         int small = Math.min(SMALL_BUFFER, settings.bufferSize());
         this.smallBuffers = new BufferPool(small, 1024, false);
         this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
@@ -62,6 +67,10 @@ public final class ProxyRuntime implements AutoCloseable {
 
     java.util.concurrent.Executor pinger() {
         return pinger;
+    }
+
+    java.util.concurrent.Executor closer() {
+        return closer;
     }
 
     ScheduledExecutorService timer() {
@@ -92,6 +101,13 @@ public final class ProxyRuntime implements AutoCloseable {
     @Override
     public void close() {
         registry.closeAll();
+        closer.shutdown();
+        try {
+            // Let the 1001 close frames go out before the threads stop.
+            closer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         router.close();
         connector.close();
         timer.shutdownNow();

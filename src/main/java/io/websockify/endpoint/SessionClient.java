@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,14 +23,27 @@ final class SessionClient implements ClientSide {
     private final RemoteEndpoint.Async remote;
     private final boolean base64;
     private final ReadGate gate;
+    private final Executor closer;
     private final AtomicBoolean paused = new AtomicBoolean();
 
-    SessionClient(Session session, boolean base64, ReadGate gate) {
+    /**
+     * @param closer runs the closing handshake: a container may block the closing thread until the close frame is
+     *               written, which must not stall the I/O threads that called {@link #close}
+     */
+    SessionClient(Session session, boolean base64, ReadGate gate, Executor closer) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.base64 = base64;
         this.gate = gate;
+        this.closer = closer;
+        // Tomcat gives a close frame other than 1000 only 50 ms to get out, then drops the connection without
+        // it; behind a message still on its way to a slow client that loses the close code. Our closes run on
+        // the closer's threads, so waiting longer costs no I/O thread.
+        session.getUserProperties().put(ABNORMAL_CLOSE_TIMEOUT, CLOSE_SEND_MILLIS);
     }
+
+    static final String ABNORMAL_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    static final Long CLOSE_SEND_MILLIS = 5000L;
 
     @Override
     public void send(ByteBuffer data, SendCallback done) {
@@ -52,12 +67,19 @@ final class SessionClient implements ClientSide {
 
     @Override
     public void close(int code, String reason) {
-        try {
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        Runnable closing = () -> {
+            try {
+                if (session.isOpen()) {
+                    session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+                }
+            } catch (IOException | IllegalStateException e) {
+                // The connection is already gone; nothing more to tell the client.
             }
-        } catch (IOException | IllegalStateException e) {
-            // The connection is already gone; nothing more to tell the client.
+        };
+        try {
+            closer.execute(closing);
+        } catch (RejectedExecutionException e) {
+            closing.run();
         }
     }
 

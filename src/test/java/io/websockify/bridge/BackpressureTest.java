@@ -71,7 +71,12 @@ class BackpressureTest {
         if (!Files.exists(p)) {
             return fallback;
         }
-        String[] parts = Files.readString(p).trim().split("\\s+");
+        // /proc files claim size 0; read them as a stream, not by their size.
+        String line;
+        try (var r = Files.newBufferedReader(p)) {
+            line = r.readLine();
+        }
+        String[] parts = line.trim().split("\\s+");
         return Long.parseLong(parts[parts.length - 1]);
     }
 
