@@ -4,6 +4,7 @@ import io.websockify.bridge.BufferPool;
 import io.websockify.config.ProxySettings;
 import io.websockify.route.Router;
 import io.websockify.target.TargetConnector;
+import io.websockify.target.TargetTls;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -35,14 +36,17 @@ public final class ProxyRuntime implements AutoCloseable {
     private final java.util.concurrent.ThreadPoolExecutor pinger;
     private final java.util.concurrent.ThreadPoolExecutor closer;
 
-    /** Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on. */
-    public ProxyRuntime(ProxySettings settings, Router router) throws IOException {
+    /**
+     * Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on; {@code targetTls}
+     * ({@code websockify.ssl-target}) or null for plain TCP targets.
+     */
+    public ProxyRuntime(ProxySettings settings, Router router, TargetTls targetTls) throws IOException {
         this.settings = settings;
         this.router = router;
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = AsynchronousChannelGroup.withFixedThreadPool(threads, daemonThreads("websockify-io-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("websockify-timer-"));
-        this.connector = new TargetConnector(group, timer, settings.connectTimeout());
+        this.connector = new TargetConnector(group, timer, settings.connectTimeout(), targetTls);
         this.limiter = new SessionLimiter(settings.limits());
         // Bounded: when pings pile up beyond this, the newest are dropped and those clients get a later tick.
         this.pinger = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,

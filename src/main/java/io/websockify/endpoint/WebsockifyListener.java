@@ -7,6 +7,8 @@ import io.websockify.config.SettingException;
 import io.websockify.config.Settings;
 import io.websockify.route.Route;
 import io.websockify.route.Router;
+import io.websockify.target.Target;
+import io.websockify.target.TargetTls;
 import io.websockify.web.ClientAssets;
 import io.websockify.web.MethodNotAllowedServlet;
 import io.websockify.web.StaticFileServlet;
@@ -53,6 +55,7 @@ public final class WebsockifyListener implements ServletContextListener {
         Router router;
         AccessGuard guard;
         WrappedProgram wrapped = null;
+        TargetTls targetTls;
         try {
             Settings raw = Settings.standard(ctx::getInitParameter);
             Optional<WrapSettings> wrap = WrapSettings.from(raw);
@@ -63,6 +66,7 @@ public final class WebsockifyListener implements ServletContextListener {
                 }
             }
             settings = ProxySettings.from(raw);
+            targetTls = TargetTls.from(raw).orElse(null);
             guard = new AccessGuard(settings.access());
             router = Router.create(settings);
         } catch (SettingException e) {
@@ -88,7 +92,7 @@ public final class WebsockifyListener implements ServletContextListener {
             program = wrapped;
         }
         try {
-            runtime = new ProxyRuntime(settings, router);
+            runtime = new ProxyRuntime(settings, router, targetTls);
         } catch (IOException e) {
             router.close();
             stopProgram();
@@ -141,6 +145,11 @@ public final class WebsockifyListener implements ServletContextListener {
         }
         for (Route route : router.routes()) {
             LOG.log(Level.INFO, "websockify: proxying {0} to {1}", route.settings().paths(), describe(route));
+            if (targetTls != null && route.settings().target() instanceof Target.Unix) {
+                // As upstream: --ssl-target applies to TCP targets only.
+                LOG.log(Level.INFO, "websockify: {0}: plain Unix socket, {1} does not apply",
+                        route.settings().paths(), TargetTls.SSL_TARGET);
+            }
         }
         if (settings.anyPath()) {
             LOG.log(Level.INFO, "websockify: upgrades on any other path use route ''{0}''",

@@ -52,6 +52,13 @@ final class Options {
             Option.value("buffer-size", "BYTES", "largest read from the target, hence largest message to the "
                     + "client (default " + ProxySettings.DEFAULT_BUFFER_SIZE + ")"),
             Option.value("io-threads", "N", "threads completing target I/O (default 0 = one per processor)"),
+            Option.flag("ssl-target", "connect to TCP targets over TLS, verifying their certificate and host "
+                    + "name (Unix-socket targets stay plain)"),
+            Option.value("ssl-target-trust", "FILE", "with --ssl-target: PEM file of CA certificates, or a "
+                    + "PKCS12/JKS trust store, to verify targets with (default: the JDK's trust store; a store's "
+                    + "password comes from WEBSOCKIFY_SSL_TARGET_TRUST_PASSWORD)"),
+            Option.flag("ssl-target-insecure", "with --ssl-target: verify nothing, for self-signed test targets "
+                    + "only (logged as a warning)"),
 
             Option.value("allowed-origins", "LIST", "origins whose pages may connect: same-origin "
                     + "(default), exact origins such as https://portal.example.com, or *"),

@@ -11,20 +11,35 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * Opens the channel to any kind of {@link Target}. {@link #connect} returns at once for TCP; a Unix socket
  * connects immediately on the calling thread (local sockets do not wait). Exactly one callback method runs.
+ * With {@link TargetTls}, TCP targets are reached over TLS and {@code connected} runs only after the handshake
+ * (bounded by the same timeout as the connect); Unix sockets stay plain, as upstream's {@code --ssl-target}.
  */
 public final class TargetConnector implements AutoCloseable {
     private final TcpConnector tcp;
     private final UnixReactor unix;
+    private final TargetTls tls;
+    private final ScheduledExecutorService timer;
+    private final Duration timeout;
 
     public TargetConnector(AsynchronousChannelGroup group, ScheduledExecutorService timer, Duration timeout)
             throws IOException {
+        this(group, timer, timeout, null);
+    }
+
+    /** @param tls TLS for TCP targets ({@code websockify.ssl-target}), or null for plain TCP */
+    public TargetConnector(AsynchronousChannelGroup group, ScheduledExecutorService timer, Duration timeout,
+                           TargetTls tls) throws IOException {
         this.tcp = new TcpConnector(group, timer, timeout);
         this.unix = new UnixReactor("websockify-unix-io");
+        this.tls = tls;
+        this.timer = timer;
+        this.timeout = timeout;
     }
 
     public void connect(Target target, ConnectCallback callback) {
         if (target instanceof Target.Tcp t) {
-            tcp.connect(t.address(), callback);
+            tcp.connect(t.address(),
+                    tls == null ? callback : tls.handshakeThen(t.address(), callback, timer, timeout));
         } else if (target instanceof Target.Unix u) {
             SocketChannel ch = null;
             try {
