@@ -44,7 +44,12 @@ public final class TcpConnector {
             callback.failed(e);
             return;
         }
-        new Attempt(target, List.of(addresses), callback).next(0, null);
+        connect(target, List.of(addresses), callback);
+    }
+
+    /** Tries {@code addresses} in order on {@code target}'s port; the first that connects in time wins. */
+    void connect(HostPort target, List<InetAddress> addresses, ConnectCallback callback) {
+        new Attempt(target, addresses, callback).next(0, null);
     }
 
     private final class Attempt {

@@ -27,10 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HandshakeTest {
     private static final TcpTarget ECHO = start();
 
-    @Deployment(testable = false)
+    @Deployment(name = "handshake", testable = false)
     static WebArchive war() {
         return ProxyWar.create("handshake.war", Map.of("websockify.target", ECHO.hostPort(),
                 "websockify.path", "/websockify,/vnc/{token}"));
+    }
+
+    @Deployment(name = "deflate", testable = false)
+    static WebArchive deflate() {
+        return ProxyWar.create("deflate.war", Map.of("websockify.target", ECHO.hostPort(),
+                "websockify.permessage-deflate", "true"));
     }
 
     @AfterAll
@@ -90,6 +96,31 @@ class HandshakeTest {
                 Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
         assertEquals(101, r.status());
         assertNull(r.header("Sec-WebSocket-Extensions"));
+    }
+
+    /** The setting turns permessage-deflate on, and compressed messages still echo byte for byte. */
+    @Test
+    void permessageDeflateWhenEnabled() throws Exception {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+            RawWebSocket.Response r = ws.handshake("/deflate/websockify",
+                    Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
+            assertEquals(101, r.status());
+            assertTrue(r.header("Sec-WebSocket-Extensions").startsWith("permessage-deflate"),
+                    r.header("Sec-WebSocket-Extensions"));
+            // "Hello" compressed with no context takeover (RFC 7692 section 7.2.3.1), RSV1 set.
+            byte[] hello = {(byte) 0xf2, 0x48, (byte) 0xcd, (byte) 0xc9, (byte) 0xc9, 0x07, 0x00};
+            ws.sendFrame(true, 0x42, hello, true);
+            RawWebSocket.Frame f = ws.readFrame();
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            byte[] in = java.util.Arrays.copyOf(f.payload(), f.payload().length + 4);
+            in[in.length - 3] = 0;
+            in[in.length - 2] = (byte) 0xff;
+            in[in.length - 1] = (byte) 0xff;
+            inflater.setInput(in);
+            byte[] out = new byte[64];
+            int n = inflater.inflate(out);
+            assertEquals("Hello", new String(out, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+        }
     }
 
     /** A Hixie-76 handshake (no version, two keys) gets 400 with a reason. */
