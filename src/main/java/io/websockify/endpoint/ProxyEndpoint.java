@@ -12,6 +12,9 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The WebSocket end of one proxied connection: opens the target and hands both sides to a {@link Bridge}.
@@ -50,17 +53,15 @@ public final class ProxyEndpoint extends Endpoint {
         String label = "session " + session.getId() + " from " + info.client()
                 + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
                 + (info.token() != null ? " token " + info.token() : "");
-        HandshakeInfo ended = info;
-        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> beat =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Future<?>> heartbeat = new AtomicReference<>();
         Bridge b = new Bridge(client, runtime.smallBuffers(), runtime.largeBuffers(), label,
                 runtime.settings().verbose(), finished -> {
                     runtime.registry().remove(finished);
-                    java.util.concurrent.Future<?> f = beat.get();
+                    Future<?> f = heartbeat.get();
                     if (f != null) {
                         f.cancel(false);
                     }
-                    ended.onEnd().run();
+                    info.onEnd().run();
                 });
         bridge = b;
         if (!runtime.registry().add(b)) {
@@ -70,33 +71,10 @@ public final class ProxyEndpoint extends Endpoint {
         }
         if (!limits.heartbeat().isZero()) {
             long ms = limits.heartbeat().toMillis();
-            beat.set(runtime.timer().scheduleAtFixedRate(new Heartbeat(session, b, runtime.pinger(), ms), ms, ms,
-                    java.util.concurrent.TimeUnit.MILLISECONDS));
+            heartbeat.set(runtime.timer().scheduleAtFixedRate(new Heartbeat(session, b, runtime.pinger(), ms), ms,
+                    ms, TimeUnit.MILLISECONDS));
         }
-        long maxMessage = limits.maxMessageSize();
-        long[] messageBytes = {0};
-        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (buf, last) -> {
-            messageBytes[0] = last ? 0 : messageBytes[0] + buf.remaining();
-            if (messageBytes[0] > maxMessage || buf.remaining() > maxMessage) {
-                b.clientProtocolError(CloseStatus.MESSAGE_TOO_BIG);
-                return;
-            }
-            b.clientData(buf);
-        });
-        if (mode == Subprotocol.BASE64) {
-            Base64Decoder decoder = new Base64Decoder();
-            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (text, last) -> {
-                ByteBuffer bytes = decoder.decode(text, last);
-                if (bytes == null) {
-                    b.clientProtocolError(CloseStatus.BAD_BASE64);
-                } else {
-                    b.clientData(bytes);
-                }
-            });
-        } else {
-            session.addMessageHandler(String.class,
-                    (MessageHandler.Partial<String>) (text, last) -> b.clientProtocolError(CloseStatus.TEXT_UNSUPPORTED));
-        }
+        addMessageHandlers(session, mode, b, new MessageSizeLimit(limits.maxMessageSize()));
         String target = info.target().describe();
         runtime.connector().connect(info.target(), new ConnectCallback() {
             @Override
@@ -109,6 +87,35 @@ public final class ProxyEndpoint extends Endpoint {
                 b.targetConnectFailed(target, cause);
             }
         });
+    }
+
+    /** Binary parts go to the target; text is base64 on a base64 session and a protocol error otherwise. */
+    private static void addMessageHandlers(Session session, Subprotocol mode, Bridge b, MessageSizeLimit size) {
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (buf, last) -> {
+            if (!size.accept(buf.remaining(), last)) {
+                b.clientProtocolError(CloseStatus.MESSAGE_TOO_BIG);
+                return;
+            }
+            b.clientData(buf);
+        });
+        if (mode == Subprotocol.BASE64) {
+            Base64Decoder decoder = new Base64Decoder();
+            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (text, last) -> {
+                if (!size.accept(text.length(), last)) {
+                    b.clientProtocolError(CloseStatus.MESSAGE_TOO_BIG);
+                    return;
+                }
+                ByteBuffer bytes = decoder.decode(text, last);
+                if (bytes == null) {
+                    b.clientProtocolError(CloseStatus.BAD_BASE64);
+                } else {
+                    b.clientData(bytes);
+                }
+            });
+        } else {
+            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (text, last) ->
+                    b.clientProtocolError(CloseStatus.TEXT_UNSUPPORTED));
+        }
     }
 
     @Override

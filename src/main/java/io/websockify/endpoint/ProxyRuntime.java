@@ -9,9 +9,12 @@ import io.websockify.target.TargetTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,8 +36,8 @@ public final class ProxyRuntime implements AutoCloseable {
     private final BufferPool largeBuffers;
     private final SessionRegistry registry = new SessionRegistry();
     private final SessionLimiter limiter;
-    private final java.util.concurrent.ThreadPoolExecutor pinger;
-    private final java.util.concurrent.ThreadPoolExecutor closer;
+    private final ThreadPoolExecutor pinger;
+    private final ThreadPoolExecutor closer;
 
     /**
      * Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on; {@code targetTls}
@@ -49,13 +52,13 @@ public final class ProxyRuntime implements AutoCloseable {
         this.connector = new TargetConnector(group, timer, settings.connectTimeout(), targetTls);
         this.limiter = new SessionLimiter(settings.limits());
         // Bounded: when pings pile up beyond this, the newest are dropped and those clients get a later tick.
-        this.pinger = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(4096), daemonThreads("websockify-ping-"),
-                new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        this.pinger = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4096), daemonThreads("websockify-ping-"),
+                new ThreadPoolExecutor.DiscardPolicy());
         // Bounded like everything else; when full, SessionClient closes on the calling thread instead.
-        this.closer = new java.util.concurrent.ThreadPoolExecutor(2, 8, 30, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(16_384), daemonThreads("websockify-close-"),
-                new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        this.closer = new ThreadPoolExecutor(2, 8, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(16_384), daemonThreads("websockify-close-"),
+                new ThreadPoolExecutor.AbortPolicy());
         int small = Math.min(SMALL_BUFFER, settings.bufferSize());
         this.smallBuffers = new BufferPool(small, 1024, false);
         this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
@@ -69,11 +72,11 @@ public final class ProxyRuntime implements AutoCloseable {
         return limiter;
     }
 
-    java.util.concurrent.Executor pinger() {
+    Executor pinger() {
         return pinger;
     }
 
-    java.util.concurrent.Executor closer() {
+    Executor closer() {
         return closer;
     }
 
