@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AccessTest {
-    private static final TcpTarget ECHO = start();
+    private static final TcpTarget ECHO = TcpTarget.started(TcpTarget.echo());
     private static final Path USERS = users();
 
     @Deployment(name = "origin", testable = false)
@@ -88,13 +88,6 @@ class AccessTest {
         ECHO.close();
     }
 
-    private static TcpTarget start() {
-        try {
-            return new TcpTarget(TcpTarget.echo());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Path users() {
         try {
@@ -112,12 +105,9 @@ class AccessTest {
         }
     }
 
-    private static int port() {
-        return Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
-    }
 
     private static RawWebSocket.Response upgrade(String path, Map<String, String> headers) throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             return ws.handshake(path, headers);
         }
     }
@@ -138,13 +128,13 @@ class AccessTest {
     @Test
     void crossOriginRefusedByDefault() throws IOException {
         assertEquals(403, upgrade("/origin/websockify", headers("Origin", "https://evil.example")).status());
-        assertEquals(403, upgrade("/origin/portal", headers("Origin", "http://127.0.0.1:" + (port() + 1))).status());
+        assertEquals(403, upgrade("/origin/portal", headers("Origin", "http://127.0.0.1:" + (TcpTarget.tomcatPort() + 1))).status());
     }
 
     /** The page served by this server (same host and port) may, and so may clients that send no Origin. */
     @Test
     void sameOriginAndNoOriginAllowedByDefault() throws IOException {
-        assertEquals(101, upgrade("/origin/websockify", headers("Origin", "http://127.0.0.1:" + port())).status());
+        assertEquals(101, upgrade("/origin/websockify", headers("Origin", "http://127.0.0.1:" + TcpTarget.tomcatPort())).status());
         assertEquals(101, upgrade("/origin/websockify", headers()).status());
     }
 
@@ -153,7 +143,7 @@ class AccessTest {
     void allowedOriginsList() throws IOException {
         assertEquals(101, upgrade("/listed/websockify", headers("Origin", "https://portal.example.com")).status());
         assertEquals(403, upgrade("/listed/websockify", headers("Origin", "https://portal.example.com.evil")).status());
-        assertEquals(403, upgrade("/listed/websockify", headers("Origin", "http://127.0.0.1:" + port())).status());
+        assertEquals(403, upgrade("/listed/websockify", headers("Origin", "http://127.0.0.1:" + TcpTarget.tomcatPort())).status());
     }
 
     /** BasicHTTPAuth: 401 with a challenge, 403 for another scheme or garbage, 101 with the right password. */

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BackpressureTest {
     /** Far more than any buffering between the peers may hold. */
     private static final long FLOOD = 512L << 20;
-    private static final TcpTarget TARGET = start();
+    private static final TcpTarget TARGET = TcpTarget.started(TcpTarget.source(99, FLOOD));
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -47,13 +47,6 @@ class BackpressureTest {
         TARGET.close();
     }
 
-    private static TcpTarget start() {
-        try {
-            return new TcpTarget(TcpTarget.source(99, FLOOD));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * What the kernel may buffer on the way: the proxy's receive window from the target (up to tcp_rmem's maximum),
@@ -93,16 +86,13 @@ class BackpressureTest {
         return last;
     }
 
-    private static int port() {
-        return Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
-    }
 
     /** Target floods a client that reads nothing: the target is stopped after a bounded amount, then all arrives. */
     @Test
     void clientThatStopsReadingStopsTheTarget() throws Exception {
         int mark = TARGET.mark();
         TARGET.setBehaviour(TcpTarget.source(99, FLOOD));
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 64 * 1024)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 64 * 1024)) {
             assertEquals(101, ws.handshake("/backpressure/websockify", Map.of()).status());
             TcpTarget.Conn conn = TARGET.connection(mark, 10);
             long stalled = settle(conn.sent::get);
@@ -135,7 +125,7 @@ class BackpressureTest {
             c.drain();
         });
         AtomicLong written = new AtomicLong();
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             ws.socket().setSendBufferSize(64 * 1024);
             assertEquals(101, ws.handshake("/backpressure/websockify", Map.of()).status());
             TcpTarget.Conn conn = TARGET.connection(mark, 10);

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ClosingTest {
-    private static final TcpTarget TARGET = start();
+    private static final TcpTarget TARGET = TcpTarget.started(TcpTarget.hold());
     private static final int UNREACHABLE_PORT = freePort();
 
     @ArquillianResource
@@ -54,13 +54,6 @@ class ClosingTest {
         TARGET.close();
     }
 
-    private static TcpTarget start() {
-        try {
-            return new TcpTarget(TcpTarget.hold());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

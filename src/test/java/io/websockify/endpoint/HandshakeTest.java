@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class HandshakeTest {
-    private static final TcpTarget ECHO = start();
+    private static final TcpTarget ECHO = TcpTarget.started(TcpTarget.echo());
 
     @Deployment(name = "handshake", testable = false)
     static WebArchive war() {
@@ -44,20 +44,10 @@ class HandshakeTest {
         ECHO.close();
     }
 
-    private static TcpTarget start() {
-        try {
-            return new TcpTarget(TcpTarget.echo());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static int port() {
-        return Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
-    }
 
     private static RawWebSocket.Response upgrade(String path, Map<String, String> headers) throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             return ws.handshake("/handshake" + path, headers);
         }
     }
@@ -101,7 +91,7 @@ class HandshakeTest {
     /** The setting turns permessage-deflate on, and compressed messages still echo byte for byte. */
     @Test
     void permessageDeflateWhenEnabled() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             RawWebSocket.Response r = ws.handshake("/deflate/websockify",
                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate"));
             assertEquals(101, r.status());
@@ -132,7 +122,7 @@ class HandshakeTest {
         h.put("Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5");
         h.put("Sec-WebSocket-Key2", "12998 5 Y3 1  .P00");
         h.put("Origin", "http://example.com");
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             RawWebSocket.Response r = ws.handshake("/handshake/websockify", h);
             assertEquals(400, r.status());
             assertTrue(ws.readBody(r).contains("Hixie"), "the body says why");

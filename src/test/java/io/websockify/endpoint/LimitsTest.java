@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class LimitsTest {
-    private static final TcpTarget ECHO = start();
+    private static final TcpTarget ECHO = TcpTarget.started(TcpTarget.echo());
 
     @Deployment(name = "perclient", testable = false)
     static WebArchive perClient() {
@@ -60,24 +60,14 @@ class LimitsTest {
         ECHO.close();
     }
 
-    private static TcpTarget start() {
-        try {
-            return new TcpTarget(TcpTarget.echo());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static int port() {
-        return Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
-    }
 
     private static URI ws(String path) {
-        return URI.create("ws://127.0.0.1:" + port() + path);
+        return URI.create("ws://127.0.0.1:" + TcpTarget.tomcatPort() + path);
     }
 
     private static int status(String path) throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             return ws.handshake(path, Map.of()).status();
         }
     }
@@ -126,7 +116,7 @@ class LimitsTest {
     @Test
     void heartbeatClosesSilentClients() throws Exception {
         int mark = ECHO.mark();
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             assertEquals(101, ws.handshake("/timeouts/websockify", Map.of()).status());
             TcpTarget.Conn conn = ECHO.connection(mark, 10);
             RawWebSocket.Frame f;
@@ -147,7 +137,7 @@ class LimitsTest {
     /** A client that answers pings (the JDK client does) keeps its session across many heartbeats. */
     @Test
     void heartbeatKeepsAnsweringClients() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             assertEquals(101, ws.handshake("/timeouts/websockify", Map.of()).status());
             for (int pings = 0; pings < 5; ) {
                 RawWebSocket.Frame f = ws.readFrame();
@@ -171,7 +161,7 @@ class LimitsTest {
     /** A message larger than the limit closes the session with 1009. */
     @Test
     void oversizedMessage1009() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             assertEquals(101, ws.handshake("/timeouts/idle", Map.of()).status());
             ws.sendBinary(new byte[100_000]);
             RawWebSocket.Frame f;

@@ -108,16 +108,13 @@ class RoutingTest {
         }
     }
 
-    private static int port() {
-        return Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
-    }
 
     private static URI ws(String pathAndQuery) {
-        return URI.create("ws://127.0.0.1:" + port() + "/routing" + pathAndQuery);
+        return URI.create("ws://127.0.0.1:" + TcpTarget.tomcatPort() + "/routing" + pathAndQuery);
     }
 
     private static RawWebSocket.Response upgrade(String pathAndQuery, Map<String, String> headers) throws IOException {
-        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", port(), 0)) {
+        try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             return ws.handshake("/routing" + pathAndQuery, headers);
         }
     }

@@ -79,6 +79,20 @@ public final class TcpTarget implements AutoCloseable {
         acceptor.start();
     }
 
+    /** A target started for a test class's static field; failures become errors of the class. */
+    public static TcpTarget started(Behaviour behaviour) {
+        try {
+            return new TcpTarget(behaviour);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a loopback target", e);
+        }
+    }
+
+    /** The port of the embedded Tomcat that Arquillian tests talk to (reserved by the build). */
+    public static int tomcatPort() {
+        return Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
+    }
+
     /** Changes what later connections get; connections already open keep theirs. */
     public void setBehaviour(Behaviour behaviour) {
         this.behaviour = behaviour;
