@@ -54,6 +54,8 @@ public class BaseTokenAPI implements TokenPlugin {
         this(source, TIMEOUT, CACHE_TIME);
     }
 
+    private final java.util.concurrent.ExecutorService executor;
+
     /** With other timeouts and cache lifetime (tests). */
     BaseTokenAPI(String source, Duration timeout, Duration cacheTime) {
         String[] parts = splitTemplate(source.trim());
@@ -62,7 +64,15 @@ public class BaseTokenAPI implements TokenPlugin {
         URI sample = uri("token");
         this.apiName = sample.getScheme() + "://" + sample.getRawAuthority();
         this.timeout = timeout;
+        // Our own daemon pool, so that undeploy can stop the client's worker threads even on Java 17. Like the
+        // JDK's default it grows with concurrent look-ups, which the container's request threads bound.
+        this.executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "websockify-token-api");
+            t.setDaemon(true);
+            return t;
+        });
         this.client = HttpClient.newBuilder()
+                .executor(executor)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -193,7 +203,8 @@ public class BaseTokenAPI implements TokenPlugin {
 
     @Override
     public void close() {
-        // HttpClient is AutoCloseable from Java 21 on; on 17 its threads end once it is unreachable.
+        executor.shutdownNow();
+        // HttpClient is AutoCloseable from Java 21 on; on 17 its selector thread ends once it is unreachable.
         Object c = client;
         if (c instanceof AutoCloseable closeable) {
             try {
