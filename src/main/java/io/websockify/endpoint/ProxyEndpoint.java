@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ProxyEndpoint extends Endpoint {
     private final ProxyRuntime runtime;
     private volatile Bridge bridge;
+    private volatile SessionClient client;
 
     ProxyEndpoint(ProxyRuntime runtime) {
         this.runtime = runtime;
@@ -48,8 +49,10 @@ public final class ProxyEndpoint extends Endpoint {
         session.setMaxIdleTimeout(limits.sessionIdleTimeout().toMillis());
         SessionClient client = new SessionClient(session, mode == Subprotocol.BASE64, ReadGate.of(session),
                 runtime.closer());
-        // Nothing from the client is read until the target is connected.
-        client.pauseReading();
+        this.client = client;
+        // Client data that arrives before the target is connected waits in Bridge.clientData (at most the connect
+        // timeout); reading is not suspended here, since a resume racing the container's start of reading could
+        // leave a session suspended for good.
         String label = "session " + session.getId() + " from " + info.client()
                 + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
                 + (info.token() != null ? " token " + info.token() : "");
@@ -120,6 +123,10 @@ public final class ProxyEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+        SessionClient c = client;
+        if (c != null) {
+            c.markGone();
+        }
         Bridge b = bridge;
         if (b != null) {
             b.clientClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
@@ -128,6 +135,10 @@ public final class ProxyEndpoint extends Endpoint {
 
     @Override
     public void onError(Session session, Throwable failure) {
+        SessionClient c = client;
+        if (c != null) {
+            c.markGone();
+        }
         Bridge b = bridge;
         if (b != null) {
             b.clientFailed(failure);

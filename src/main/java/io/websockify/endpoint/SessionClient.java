@@ -25,6 +25,8 @@ final class SessionClient implements ClientSide {
     private final ReadGate gate;
     private final Executor closer;
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final Object sendLock = new Object();
+    private boolean gone;
 
     /**
      * @param closer runs the closing handshake: a container may block the closing thread until the close frame is
@@ -45,8 +47,31 @@ final class SessionClient implements ClientSide {
     static final String ABNORMAL_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
     static final Long CLOSE_SEND_MILLIS = 5000L;
 
+    /**
+     * Called first thing when the container reports the session closed or failed. From then on nothing is sent:
+     * the container may already be handing the connection's socket buffers to a new connection, and a late send
+     * could land there (seen under load with Tomcat's buffer reuse: another session's bytes on a new connection).
+     */
+    void markGone() {
+        synchronized (sendLock) {
+            gone = true;
+        }
+    }
+
     @Override
     public void send(ByteBuffer data, SendCallback done) {
+        // The check and the hand-over to the container happen under one lock that markGone takes too, so a send
+        // either reaches the container before it learns that the connection is gone, or is refused.
+        synchronized (sendLock) {
+            if (gone || !session.isOpen()) {
+                done.done(new IOException("session closed"));
+                return;
+            }
+            sendNow(data, done);
+        }
+    }
+
+    private void sendNow(ByteBuffer data, SendCallback done) {
         if (base64) {
             // The encoded text is a copy, so the buffer could be reused at once; we still report after the send
             // so that the bridge keeps exactly one message in flight.
