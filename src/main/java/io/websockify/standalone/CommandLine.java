@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The standalone command line, parsed with upstream websockify's syntax:
@@ -41,6 +42,10 @@ public record CommandLine(boolean help, HostPort listen, HostPort target, Map<St
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+                Optional<String> refusal = Options.refused(name);
+                if (refusal.isPresent()) {
+                    throw new UsageException(refusal.get());
+                }
                 Option option = Options.byName(name)
                         .orElseThrow(() -> new UsageException("no such option: --" + name));
                 if (option == Options.HELP) {

@@ -39,11 +39,16 @@ final class EmbeddedTomcat {
     private final Connector connector;
     private final Context context;
     private final Path baseDir;
+    private final TlsSettings tls;
     private boolean stopped;
 
-    /** Sets the container up to listen on {@code listen} (empty host: all interfaces; port 0: any free port). */
-    EmbeddedTomcat(HostPort listen) throws StartupException {
+    /**
+     * Sets the container up to listen on {@code listen} (empty host: all interfaces; port 0: any free port), with
+     * TLS on the same port when {@code tls} is enabled.
+     */
+    EmbeddedTomcat(HostPort listen, TlsSettings tls) throws StartupException {
         this.listen = listen;
+        this.tls = tls;
         InetAddress address = resolve(listen);
         Path base;
         Path docBase;
@@ -57,7 +62,13 @@ final class EmbeddedTomcat {
         this.tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
 
-        this.connector = new Connector("HTTP/1.1");
+        // Without a certificate, Tomcat's stock HTTP connector: the port is exactly what it is without TLS support.
+        try {
+            this.connector = tls.enabled() ? TlsConnector.create(tls, base) : new Connector("HTTP/1.1");
+        } catch (StartupException e) {
+            deleteTree(base);
+            throw e;
+        }
         connector.setPort(listen.port());
         if (address != null) {
             connector.setProperty("address", address.getHostAddress());
@@ -65,6 +76,9 @@ final class EmbeddedTomcat {
         // A port that cannot be bound must fail the start, not leave a server that listens nowhere.
         connector.setThrowOnFailure(true);
         tomcat.setConnector(connector);
+        if (tls.enabled()) {
+            tomcat.getEngine().getPipeline().addValve(new ConnectionSchemeValve());
+        }
 
         // Plain error responses without Tomcat's version or stack traces.
         ErrorReportValve errors = new ErrorReportValve();
@@ -89,6 +103,10 @@ final class EmbeddedTomcat {
             if (Lifecycle.AFTER_START_EVENT.equals(event.getType()) && runtime() != null) {
                 long millis = runtime().settings().limits().handshakeTimeout().toMillis();
                 connector.setProperty("connectionTimeout", Long.toString(Math.min(millis, Integer.MAX_VALUE)));
+                // Tomcat's default of 8,192 connections would cap sessions below websockify.max-sessions; the
+                // margin leaves room for plain HTTP requests and refused upgrades (503) at the limit.
+                long sessions = runtime().settings().limits().maxSessions();
+                connector.setProperty("maxConnections", Long.toString(Math.min(sessions + 256L, Integer.MAX_VALUE)));
             }
         });
     }
@@ -166,6 +184,11 @@ final class EmbeddedTomcat {
             c = c.getCause();
         }
         return c;
+    }
+
+    /** The TLS settings the port was set up with. */
+    TlsSettings tls() {
+        return tls;
     }
 
     /** The port actually bound (the one asked for, or the one chosen for port 0). */

@@ -80,7 +80,13 @@ public final class Main {
 
         ConsoleLogging.StartupLog startupLog = ConsoleLogging.holdDuringStartup();
         try {
-            server = new EmbeddedTomcat(cmd.listen());
+            TlsSettings tls;
+            try {
+                tls = TlsSettings.read(Settings.standard(name -> null), System.getenv(), Path.of(""));
+            } catch (SettingException e) {
+                throw new StartupException(e.getMessage());
+            }
+            server = new EmbeddedTomcat(cmd.listen(), tls);
             server.start(startupLog);
             startupLog.release(true);
         } catch (StartupException e) {
@@ -151,6 +157,7 @@ public final class Main {
         } else {
             out.println("  - No web server (plain HTTP requests get 405)");
         }
+        printTls(out, server.tls());
         out.println("  - WebSocket paths: " + String.join(", ", s.paths())
                 + (s.anyPath() ? " (and an upgrade on any other path)" : ""));
         for (RouteSettings route : s.routes()) {
@@ -158,6 +165,26 @@ public final class Main {
             out.println("  - proxying from " + bound + which + " to " + describeTargets(route));
         }
         out.flush();
+    }
+
+    /** Upstream's TLS lines, with what we do differently spelled out. */
+    private static void printTls(PrintStream out, TlsSettings tls) {
+        if (!tls.enabled()) {
+            out.println("  - No SSL/TLS support (no certificate: " + tls.cert() + " not found)");
+            return;
+        }
+        out.println("  - SSL/TLS support: certificate " + tls.cert() + (tls.key() == null ? "" : ", key " + tls.key())
+                + ", " + tls.minVersion() + " and up" + (tls.ciphers() == null ? "" : ", ciphers " + tls.ciphers()));
+        if (tls.sslOnly()) {
+            out.println("  - Deny non-SSL/TLS connections");
+        } else {
+            out.println("  - ws:// and wss:// on the same port (TLS detected from the first byte)");
+        }
+        if (tls.verifyClient()) {
+            out.println("  - Client certificates required on TLS connections, verified against "
+                    + (tls.caFile() == null ? "the JDK's default CAs" : tls.caFile().toString())
+                    + (tls.sslOnly() ? "" : "; plain ws:// connections are not asked for one (add --ssl-only)"));
+        }
     }
 
     /** Upstream's wording: {@code host:port}, or the targets a plugin generates. */

@@ -1,6 +1,7 @@
 package io.websockify.standalone;
 
 import io.websockify.config.ProxySettings;
+import io.websockify.config.Settings;
 
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,22 @@ final class Options {
             Option.value("auth-source", "ARG", "the authentication plugin's source"),
             Option.flag("web-auth", "the authentication plugin and roles also guard the files of --web"),
 
+            Option.value("cert", "FILE", "PEM certificate chain, server certificate first; may also hold the key. "
+                    + "TLS (wss://, https://) is on when the file exists (default: self.pem in the working "
+                    + "directory)"),
+            Option.value("key", "FILE", "PEM private key, when it is not in --cert"),
+            Option.value("key-password-file", "FILE", "read the password of an encrypted key from the first line "
+                    + "of FILE (or set the environment variable " + Settings.envName(TlsSettings.KEY_PASSWORD)
+                    + "; there is no --key-password: ps would show it)"),
+            Option.flag("ssl-only", "refuse connections without TLS (closed without an answer)"),
+            Option.flag("verify-client", "require a client certificate on TLS connections, issued by a CA of "
+                    + "--cafile (default: the JDK's CAs)"),
+            Option.value("cafile", "FILE", "with --verify-client: PEM certificates of the CAs to trust"),
+            Option.value("ssl-version", "VERSION", "lowest TLS version: tlsv1_1, tlsv1_2 or tlsv1_3 (default: "
+                    + "TLS 1.2)"),
+            Option.value("ssl-ciphers", "LIST", "TLS 1.2 cipher suites, OpenSSL syntax (HIGH:!aNULL) or Java "
+                    + "names, separated by colons or commas (TLS 1.3 suites are not affected)"),
+
             Option.value("max-sessions", "N", "open sessions in total; more get HTTP 503 (default 10000)"),
             Option.value("max-sessions-per-client", "N", "open sessions per client address (default 256)"),
             Option.value("session-idle-timeout", "DURATION", "close a session without traffic for this long "
@@ -89,6 +106,18 @@ final class Options {
                     + "(default 5s)"));
 
     private Options() {
+    }
+
+    /**
+     * Options we do not take although upstream has them, with the reason: {@code --key-password} would show the
+     * password to every local user through ps.
+     */
+    static Optional<String> refused(String name) {
+        if (name.equals("key-password")) {
+            return Optional.of("--key-password is not accepted: other users can read the command line (ps); "
+                    + TlsSettings.SAFE_PASSWORD_WAYS);
+        }
+        return Optional.empty();
     }
 
     /** The option called {@code --name}, if any. */

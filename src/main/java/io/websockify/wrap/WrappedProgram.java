@@ -314,6 +314,8 @@ public final class WrappedProgram implements AutoCloseable {
             pb.directory(settings.directory().toFile());
         }
         Map<String, String> env = pb.environment();
+        // Secrets meant for websockify itself stay with it.
+        env.keySet().removeIf(k -> k.equals("WEBSOCKIFY_KEY_PASSWORD") || k.equals("WEBSOCKIFY_SSL_TARGET_TRUST_PASSWORD"));
         settings.environment().forEach((k, v) -> env.put(k, freePort == 0 ? v : v.replace(WrapSettings.PLACEHOLDER, port)));
         if (library != null) {
             env.put("LD_PRELOAD", library.preload(env.get("LD_PRELOAD")));

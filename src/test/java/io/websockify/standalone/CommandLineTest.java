@@ -201,4 +201,31 @@ class CommandLineTest {
         // A token source alone does not replace the target: the webapp then says it needs a plugin.
         assertEquals("Too few arguments", error("--token-source", "/etc/tokens", "6080"));
     }
+
+    @Test
+    void tlsOptionsMapToTheirSettings() throws Exception {
+        CommandLine cmd = parse("--cert", "a.pem", "--key=a.key", "--key-password-file", "pw", "--ssl-only",
+                "--verify-client", "--cafile", "ca.pem", "--ssl-version", "tlsv1_3", "--ssl-ciphers", "HIGH:!aNULL",
+                "6080", "localhost:5900");
+        Map<String, String> s = cmd.settings();
+        assertEquals("a.pem", s.get(TlsSettings.CERT));
+        assertEquals("a.key", s.get(TlsSettings.KEY));
+        assertEquals("pw", s.get(TlsSettings.KEY_PASSWORD_FILE));
+        assertEquals("true", s.get(TlsSettings.SSL_ONLY));
+        assertEquals("true", s.get(TlsSettings.VERIFY_CLIENT));
+        assertEquals("ca.pem", s.get(TlsSettings.CAFILE));
+        assertEquals("tlsv1_3", s.get(TlsSettings.SSL_VERSION));
+        assertEquals("HIGH:!aNULL", s.get(TlsSettings.SSL_CIPHERS));
+    }
+
+    @Test
+    void aKeyPasswordOnTheCommandLineIsRefusedWithTheSafeWays() {
+        for (String[] args : new String[][] {{"--key-password", "hunter2", "6080", "localhost:5900"},
+                {"--key-password=hunter2", "6080", "localhost:5900"}}) {
+            String message = error(args);
+            assertTrue(message.contains("--key-password-file") && message.contains("WEBSOCKIFY_KEY_PASSWORD")
+                    && message.contains("ps"), message);
+            assertFalse(message.contains("hunter2"), message);
+        }
+    }
 }
