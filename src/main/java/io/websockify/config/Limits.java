@@ -13,8 +13,9 @@ import java.time.Duration;
  *                             next one, zero for off ({@code websockify.heartbeat}, seconds as upstream)
  * @param maxMessageSize       largest message a client may send, larger ones close the session with 1009
  *                             ({@code websockify.max-message-size})
- * @param handshakeTimeout     time a client has to send its whole upgrade request (standalone command; in a WAR the
- *                             container's connector timeout applies) ({@code websockify.handshake-timeout})
+ * @param handshakeTimeout     standalone command: a connection that sends no byte of its request for this long
+ *                             before the upgrade is closed (Tomcat's connectionTimeout, counted from the last byte;
+ *                             in a WAR the container's connector timeout applies) ({@code websockify.handshake-timeout})
  */
 public record Limits(int maxSessions, int maxSessionsPerClient, Duration sessionIdleTimeout, Duration heartbeat,
                      long maxMessageSize, Duration handshakeTimeout) {

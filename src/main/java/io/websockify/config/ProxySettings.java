@@ -86,6 +86,9 @@ public record ProxySettings(
                 }
                 routes.add(RouteSettings.from(s, name, "websockify.route." + name + ".", null));
             }
+            if (routes.isEmpty()) {
+                throw named.invalid("names no route (route names separated by commas)");
+            }
         }
         List<String> seen = new ArrayList<>();
         for (RouteSettings r : routes) {
@@ -103,7 +106,7 @@ public record ProxySettings(
             throw s.value(CONNECT_TIMEOUT).orElseThrow().invalid("must be greater than zero");
         }
         Path web = s.value(WEB).map(v -> {
-            Path p = Path.of(v.raw()).toAbsolutePath().normalize();
+            Path p = RouteSettings.path(v).toAbsolutePath().normalize();
             if (!Files.isDirectory(p)) {
                 throw v.invalid("not a directory");
             }

@@ -37,6 +37,15 @@ public record RouteSettings(String name, String prefix, List<String> paths, Targ
                 || s.value(prefix + "token-plugin").isPresent() || s.value(prefix + "allow-hosts").isPresent();
     }
 
+    /** The value as a path; a string the file system cannot name is a bad setting, not a crash. */
+    static Path path(Settings.Value v) {
+        try {
+            return Path.of(v.raw());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw v.invalid("not a valid path: " + e.getReason());
+        }
+    }
+
     static RouteSettings from(Settings s, String name, String prefix, String defaultPath) {
         List<String> paths = new ArrayList<>();
         Settings.Value pathValue = s.value(prefix + "path").orElse(null);
@@ -74,7 +83,7 @@ public record RouteSettings(String name, String prefix, List<String> paths, Targ
                 throw v.invalid(e.getMessage() + " (expected host:port, [ipv6]:port or unix_socket:/path)");
             }
         }).orElse(null);
-        Target unix = s.value(prefix + "unix-target").map(v -> (Target) new Target.Unix(Path.of(v.raw())))
+        Target unix = s.value(prefix + "unix-target").map(v -> (Target) new Target.Unix(path(v)))
                 .orElse(null);
         String plugin = s.string(prefix + "token-plugin").orElse(null);
         String source = s.string(prefix + "token-source").orElse(null);

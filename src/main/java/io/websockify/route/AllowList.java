@@ -13,6 +13,12 @@ import java.util.Locale;
  * or {@code *}. Immutable and thread-safe.
  */
 public final class AllowList {
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
+    /** Hex digits, colons and dots (an embedded IPv4 part), an optional %scope; first a hex digit or a colon. */
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F:][0-9a-fA-F:.]*:[0-9a-fA-F:.]*(%[0-9A-Za-z._-]+)?");
+    private static final String HOST_NAME = "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*";
     private final boolean anyHost;
     private final List<String> names;
     private final List<String> suffixes;
@@ -49,9 +55,9 @@ public final class AllowList {
                 ranges.add(Cidr.parse(h));
             } else if (isIpLiteral(h)) {
                 ranges.add(Cidr.parse(h + "/" + (literal(h).getAddress().length * 8)));
-            } else if (h.startsWith(".") && h.length() > 1) {
+            } else if (h.startsWith(".") && h.substring(1).matches(HOST_NAME)) {
                 suffixes.add(h);
-            } else if (h.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            } else if (h.matches(HOST_NAME)) {
                 names.add(h);
             } else {
                 throw new IllegalArgumentException("'" + e.trim() + "' is not a host name, IP, CIDR range or *");
@@ -109,8 +115,12 @@ public final class AllowList {
     }
 
     static InetAddress literal(String h) {
+        // InetAddress.getByName falls back to a name service look-up for what is not a literal ("1.2.3.999",
+        // "zz:zz"): only text shaped like an IPv4 or IPv6 literal may reach it.
+        if (!IPV4.matcher(h).matches() && !IPV6.matcher(h).matches()) {
+            throw new IllegalArgumentException("'" + h + "' is not an IP address");
+        }
         try {
-            // Only literals reach here, so no name service look-up happens.
             return InetAddress.getByName(h);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + h + "' is not an IP address");

@@ -93,8 +93,8 @@ final class Options {
                     + "unanswered (default 0 = off)"),
             Option.value("max-message-size", "BYTES", "largest message a client may send; a larger one closes "
                     + "the session with 1009 (default 16 MiB)"),
-            Option.value("handshake-timeout", "DURATION", "time a client has to send its whole upgrade request "
-                    + "(default 10s)"),
+            Option.value("handshake-timeout", "DURATION", "close a connection whose request stalls (no byte) this long "
+                    + "before the upgrade (default 10s)"),
 
             Option.value("wrap-mode", "MODE", "with -- PROGRAM: exit (default; exit with the program's status), "
                     + "ignore, or respawn"),
