@@ -45,6 +45,9 @@ public sealed interface Target permits Target.Tcp, Target.Unix {
             if (p.isEmpty()) {
                 throw new IllegalArgumentException("unix_socket: needs a path");
             }
+            if (p.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("control character in the socket path");
+            }
             return new Unix(Path.of(p));
         }
         return new Tcp(HostPort.parseTarget(s));
