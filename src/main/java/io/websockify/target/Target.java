@@ -48,7 +48,13 @@ public sealed interface Target permits Target.Tcp, Target.Unix {
             if (p.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 throw new IllegalArgumentException("control character in the socket path");
             }
-            return new Unix(Path.of(p));
+            Path path = Path.of(p);
+            // Path drops a trailing slash, which could leave white space at the end that a second parse would
+            // trim: refuse it, so that a target always reads back as itself.
+            if (!path.toString().equals(path.toString().strip())) {
+                throw new IllegalArgumentException("white space at the end of the socket path");
+            }
+            return new Unix(path);
         }
         return new Tcp(HostPort.parseTarget(s));
     }
