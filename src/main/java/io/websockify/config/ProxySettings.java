@@ -29,6 +29,7 @@ import java.util.List;
  *                         {@code --novnc} turns it on)
  * @param limits           session limits and timeouts
  * @param access           origin, role and auth-plugin checks
+ * @param engine           the WebSocket implementation ({@code websockify.engine})
  */
 public record ProxySettings(
         List<RouteSettings> routes,
@@ -43,7 +44,8 @@ public record ProxySettings(
         int ioThreads,
         boolean novnc,
         Limits limits,
-        Access access) {
+        Access access,
+        Engine engine) {
 
     public static final String TARGET = "websockify.target";
     public static final String PATH = "websockify.path";
@@ -113,12 +115,13 @@ public record ProxySettings(
             return p;
         }).orElse(null);
 
+        boolean deflate = s.bool(PERMESSAGE_DEFLATE, false);
         return new ProxySettings(
                 List.copyOf(routes),
                 s.bool(ANY_PATH, false),
                 connectTimeout,
                 s.duration(SEND_TIMEOUT, Duration.ZERO),
-                s.bool(PERMESSAGE_DEFLATE, false),
+                deflate,
                 s.integer(BUFFER_SIZE, DEFAULT_BUFFER_SIZE, 1024, 16 * 1024 * 1024),
                 s.bool(VERBOSE, false),
                 web,
@@ -126,6 +129,7 @@ public record ProxySettings(
                 s.integer(IO_THREADS, 0, 0, 1024),
                 s.bool(NOVNC, !s.bool(ANY_PATH, false)),
                 Limits.from(s),
-                Access.from(s));
+                Access.from(s),
+                Engine.from(s, deflate));
     }
 }

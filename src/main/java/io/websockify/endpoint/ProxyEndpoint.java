@@ -2,9 +2,8 @@ package io.websockify.endpoint;
 
 import io.websockify.bridge.Bridge;
 import io.websockify.bridge.CloseStatus;
-import io.websockify.bridge.TargetChannel;
 import io.websockify.route.RouteOutcome;
-import io.websockify.target.ConnectCallback;
+import io.websockify.websocket.Base64Decoder;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -53,23 +52,14 @@ public final class ProxyEndpoint extends Endpoint {
         // Client data that arrives before the target is connected waits in Bridge.clientData (at most the connect
         // timeout); reading is not suspended here, since a resume racing the container's start of reading could
         // leave a session suspended for good.
-        String label = "session " + session.getId() + " from " + info.client()
-                + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
-                + (info.token() != null ? " token " + info.token() : "");
         AtomicReference<Future<?>> heartbeat = new AtomicReference<>();
-        Bridge b = new Bridge(client, runtime.smallBuffers(), runtime.largeBuffers(), label,
-                runtime.settings().verbose(), finished -> {
-                    runtime.registry().remove(finished);
-                    Future<?> f = heartbeat.get();
-                    if (f != null) {
-                        f.cancel(false);
-                    }
-                    info.onEnd().run();
-                });
-        bridge = b;
-        if (!runtime.registry().add(b)) {
-            CloseStatus refusal = runtime.registry().refusal();
-            b.abort(refusal, "refused: " + refusal.reason());
+        Bridge b = runtime.opener().open(client, session.getId(), info, opened -> bridge = opened, () -> {
+            Future<?> f = heartbeat.get();
+            if (f != null) {
+                f.cancel(false);
+            }
+        });
+        if (b == null) {
             return;
         }
         if (!limits.heartbeat().isZero()) {
@@ -78,18 +68,6 @@ public final class ProxyEndpoint extends Endpoint {
                     ms, TimeUnit.MILLISECONDS));
         }
         addMessageHandlers(session, mode, b, new MessageSizeLimit(limits.maxMessageSize()));
-        String target = info.target().describe();
-        runtime.connector().connect(info.target(), new ConnectCallback() {
-            @Override
-            public void connected(TargetChannel channel) {
-                b.targetConnected(channel);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                b.targetConnectFailed(target, cause);
-            }
-        });
     }
 
     /** Binary parts go to the target; text is base64 on a base64 session and a protocol error otherwise. */

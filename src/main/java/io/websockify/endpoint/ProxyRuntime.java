@@ -38,6 +38,8 @@ public final class ProxyRuntime implements AutoCloseable {
     private final SessionLimiter limiter;
     private final ThreadPoolExecutor pinger;
     private final ThreadPoolExecutor closer;
+    private final SessionOpener opener;
+    private final BufferPool clientReadBuffers;
 
     /**
      * Starts the I/O threads; {@code router} is owned (closed) by this runtime from now on; {@code targetTls}
@@ -62,6 +64,18 @@ public final class ProxyRuntime implements AutoCloseable {
         int small = Math.min(SMALL_BUFFER, settings.bufferSize());
         this.smallBuffers = new BufferPool(small, 1024, false);
         this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
+        // Built-in engine: client reads are unmasked in place and forwarded as slices, so they use their own
+        // buffers, borrowed only while a session has data in flight.
+        this.clientReadBuffers = new BufferPool(settings.bufferSize(), 256, true);
+        this.opener = new SessionOpener(this);
+    }
+
+    SessionOpener opener() {
+        return opener;
+    }
+
+    BufferPool clientReadBuffers() {
+        return clientReadBuffers;
     }
 
     public ProxySettings settings() {

@@ -7,6 +7,7 @@ import io.websockify.route.ConnectionRequest;
 import io.websockify.route.Route;
 import io.websockify.route.RouteOutcome;
 import io.websockify.route.Router;
+import io.websockify.websocket.OpeningHandshake;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -34,6 +35,9 @@ import java.util.Map;
  * hands the resolved target and the client address to the session, and, when {@code websockify.any-path} is on,
  * upgrades requests on every other path too (with the first route).
  *
+ * <p>With the built-in engine ({@code websockify.engine}) the gate performs the upgrade itself; otherwise the
+ * container's Jakarta WebSocket does.
+ *
  * <p>Runs before the container's own WebSocket filter on Tomcat, WildFly and Payara; Jetty 12 bypasses
  * application filters for upgrades, so there the container's defaults apply.
  */
@@ -46,15 +50,18 @@ public final class UpgradeGate implements Filter {
     private final SessionLimiter limiter;
     private final ServerContainer container;
     private final ServerEndpointConfig anyPathConfig;
+    private final BuiltinUpgrade builtin;
 
+    /** @param builtin the built-in engine, or null to let the container's Jakarta WebSocket carry sessions */
     UpgradeGate(ProxySettings settings, Router router, AccessGuard guard, SessionLimiter limiter,
-                ServerContainer container, ServerEndpointConfig anyPathConfig) {
+                ServerContainer container, ServerEndpointConfig anyPathConfig, BuiltinUpgrade builtin) {
         this.settings = settings;
         this.router = router;
         this.guard = guard;
         this.limiter = limiter;
         this.container = container;
         this.anyPathConfig = anyPathConfig;
+        this.builtin = builtin;
     }
 
     @Override
@@ -85,8 +92,18 @@ public final class UpgradeGate implements Filter {
             reject(response, 400, "Missing Sec-WebSocket-Version header (Hixie-75/76 WebSockets are not supported)");
             return;
         }
+        OpeningHandshake.Refusal bad = OpeningHandshake.check(request.getHeader("Sec-WebSocket-Key"),
+                request.getHeaders("Connection"), request.getHeader("Sec-WebSocket-Version"));
+        if (bad != null) {
+            if (bad.status() == 426) {
+                response.setHeader("Sec-WebSocket-Version", "13");
+            }
+            reject(response, bad.status(), bad.message());
+            return;
+        }
         List<String> offered = Subprotocol.offered(request.getHeaders("Sec-WebSocket-Protocol"));
-        if (Subprotocol.choose(offered) == null) {
+        Subprotocol mode = Subprotocol.choose(offered);
+        if (mode == null) {
             reject(response, 400, "Invalid protocol selected: this server speaks 'binary' or 'base64', or none");
             return;
         }
@@ -124,7 +141,11 @@ public final class UpgradeGate implements Filter {
             RouteOutcome.Resolved resolved = (RouteOutcome.Resolved) outcome;
             HandshakeInfo info = new HandshakeInfo(client, logPath, resolved.target(), resolved.tokenLabel(), user,
                     slot::release);
-            upgrade(info, match != null, request, response, chain);
+            if (builtin != null) {
+                builtin.upgrade(request, response, info, mode);
+            } else {
+                upgrade(info, match != null, request, response, chain);
+            }
             // From 101 on, the session owns the slot and gives it back when it ends.
             upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
         } finally {

@@ -1,4 +1,4 @@
-package io.websockify.endpoint;
+package io.websockify.websocket;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
@@ -7,11 +7,11 @@ import java.util.Base64;
  * Decodes the text frames of a {@code base64} session, which may split a base64 quantum across message parts.
  * Keeps at most three characters between calls. Not thread-safe: one per session, called by its reading thread.
  */
-final class Base64Decoder {
+public final class Base64Decoder {
     private final StringBuilder carry = new StringBuilder(4);
 
     /** Decoded bytes of {@code part}, or null when the text is not valid base64. */
-    ByteBuffer decode(String part, boolean last) {
+    public ByteBuffer decode(String part, boolean last) {
         StringBuilder s = new StringBuilder(carry.length() + part.length());
         s.append(carry);
         for (int i = 0; i < part.length(); i++) {

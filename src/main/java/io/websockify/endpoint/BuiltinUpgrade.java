@@ -1,0 +1,64 @@
+package io.websockify.endpoint;
+
+import io.websockify.config.Limits;
+import io.websockify.websocket.ConnectionOptions;
+import io.websockify.websocket.OpeningHandshake;
+import io.websockify.websocket.TomcatUpgradeHandler;
+import io.websockify.websocket.WebSocketConnection;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Upgrades a checked request to the built-in WebSocket engine on Tomcat: answers 101 with the accept key and the
+ * chosen subprotocol (no extensions), and hands the socket to a {@link WebSocketConnection} bridged to the target.
+ * This class references Tomcat's classes; it is loaded only when {@link #available(ClassLoader)} said yes.
+ */
+final class BuiltinUpgrade {
+    private static final String HOOK = "org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler";
+    /** How long a closing session waits for the client's close frame (and for its own to get out). */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final ProxyRuntime runtime;
+    private final AtomicLong ids = new AtomicLong();
+
+    BuiltinUpgrade(ProxyRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** True when the container is Tomcat 10.1 or later with its upgrade hook visible to this application. */
+    static boolean available(ClassLoader loader) {
+        try {
+            Class.forName(HOOK, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Sends 101 and starts the session; the caller has checked the handshake and resolved the target. */
+    void upgrade(HttpServletRequest request, HttpServletResponse response, HandshakeInfo info, Subprotocol mode)
+            throws IOException, ServletException {
+        response.setHeader("Upgrade", "websocket");
+        response.setHeader("Connection", "upgrade");
+        response.setHeader("Sec-WebSocket-Accept", OpeningHandshake.accept(request.getHeader("Sec-WebSocket-Key")));
+        if (mode != Subprotocol.NONE) {
+            response.setHeader("Sec-WebSocket-Protocol", mode.token());
+        }
+        Limits limits = runtime.settings().limits();
+        ConnectionOptions options = new ConnectionOptions(mode == Subprotocol.BASE64, limits.maxMessageSize(),
+                runtime.clientReadBuffers(), limits.heartbeat(), limits.sessionIdleTimeout(),
+                runtime.settings().sendTimeout(), CLOSE_WAIT, runtime.timer());
+        String id = "b" + Long.toHexString(ids.incrementAndGet());
+        TomcatUpgradeHandler handler = request.upgrade(TomcatUpgradeHandler.class);
+        handler.prepare(socket -> {
+            WebSocketConnection connection = new WebSocketConnection(socket, options);
+            runtime.opener().open(connection, id, info, connection::attach, () -> { });
+            return connection;
+        });
+    }
+}

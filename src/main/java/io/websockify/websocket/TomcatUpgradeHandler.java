@@ -1,0 +1,135 @@
+package io.websockify.websocket;
+
+import jakarta.servlet.http.WebConnection;
+import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
+import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.SSLSupport;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link WebSocketConnection} directly on Tomcat's socket, through the upgrade hook Tomcat's own WebSocket
+ * implementation uses ({@link InternalHttpUpgradeHandler}). Unlike a plain Servlet upgrade, this lets a paused
+ * connection leave the socket alone (no read events while the bridge is busy) and write from the bridge's threads
+ * without a hand-off. Loaded only on Tomcat 10.1 and later.
+ *
+ * <p>Tomcat creates the instance in {@code HttpServletRequest.upgrade}; the caller must then call {@link #prepare}
+ * before returning from the request. Tomcat calls {@link #setSocketWrapper}, then {@link #init}, then
+ * {@link #upgradeDispatch} for every socket event, one at a time per connection.
+ */
+public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, RawSocket {
+    private volatile Function<RawSocket, WebSocketConnection> factory;
+    private volatile SocketWrapperBase<?> wrapper;
+    private volatile WebSocketConnection connection;
+
+    /** Tomcat instantiates this class itself. */
+    public TomcatUpgradeHandler() {
+    }
+
+    /** Tells the handler how to make its connection once Tomcat hands over the socket. */
+    public void prepare(Function<RawSocket, WebSocketConnection> factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void setSocketWrapper(SocketWrapperBase<?> wrapper) {
+        // WebSocket sessions live as long as both ends want; timeouts are the connection's own.
+        wrapper.setReadTimeout(-1);
+        wrapper.setWriteTimeout(-1);
+        this.wrapper = wrapper;
+    }
+
+    @Override
+    public void init(WebConnection webConnection) {
+        connection = factory.apply(this);
+    }
+
+    @Override
+    public SocketState upgradeDispatch(SocketEvent status) {
+        WebSocketConnection c = connection;
+        if (c == null) {
+            return SocketState.CLOSED;
+        }
+        switch (status) {
+            case OPEN_READ:
+                return switch (c.onReadable()) {
+                    case NEED_DATA -> SocketState.UPGRADED;
+                    case PAUSED -> SocketState.SUSPENDED;
+                    case DONE -> wrapper.isClosed() ? SocketState.CLOSED : SocketState.SUSPENDED;
+                };
+            case OPEN_WRITE:
+                c.onWritable();
+                return SocketState.UPGRADED;
+            case STOP:
+                // The connector stops: the deployment's shutdown closes every session with 1001 itself.
+                return SocketState.UPGRADED;
+            default:
+                c.onFailure(new EOFException("connection " + status.name().toLowerCase()));
+                return SocketState.CLOSED;
+        }
+    }
+
+    @Override
+    public void timeoutAsync(long now) {
+        // Our timeouts run on the proxy's timer.
+    }
+
+    @Override
+    public void setSslSupport(SSLSupport sslSupport) {
+        // Not needed: client certificates were checked before the upgrade.
+    }
+
+    @Override
+    public void pause() {
+        // Nothing to do: shutdown is handled by the deployment.
+    }
+
+    @Override
+    public void destroy() {
+        WebSocketConnection c = connection;
+        if (c != null) {
+            c.onFailure(new EOFException("connection closed by the container"));
+        }
+    }
+
+    // ---------------------------------------------------------------- RawSocket
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return wrapper.read(false, dst);
+    }
+
+    @Override
+    public boolean write(ByteBuffer... srcs) throws IOException {
+        SocketWrapperBase<?> w = wrapper;
+        for (ByteBuffer b : srcs) {
+            w.write(false, b);
+        }
+        return !w.flush(false);
+    }
+
+    @Override
+    public boolean flush() throws IOException {
+        return !wrapper.flush(false);
+    }
+
+    @Override
+    public void awaitReadable() {
+        wrapper.registerReadInterest();
+    }
+
+    @Override
+    public void awaitWritable() {
+        wrapper.registerWriteInterest();
+    }
+
+    @Override
+    public void close() {
+        wrapper.close();
+    }
+}
