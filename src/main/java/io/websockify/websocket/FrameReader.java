@@ -14,10 +14,12 @@ import java.util.Arrays;
  * at a time. Data payloads are handed on as slices of the caller's buffer, without a copy; control frames (at most
  * 125 bytes) are collected across reads.
  *
- * <p>Protocol violations end parsing with {@link Sink#invalid}: 1002 for malformed frames (unmasked, reserved bits
- * or opcodes, fragmented or oversized control frames, a continuation without a start or a new message inside a
- * fragmented one, a bad close payload), 1009 for a message over the size limit, which is checked against the frame
- * headers so none of an oversized message is handed on.
+ * <p>The first protocol violation is reported once with {@link Sink#invalid}: 1002 for malformed frames (unmasked,
+ * reserved bits or opcodes, fragmented or oversized control frames, a continuation without a start or a new message
+ * inside a fragmented one, a bad close payload), 1009 for a message over the size limit, which is checked against
+ * the frame headers so none of an oversized message is handed on. The offending frame's payload is then skipped and
+ * parsing goes on, so the client's answering close frame is still recognised; a length that cannot be parsed
+ * (most significant bit set) ends parsing. Nothing is parsed after a close frame.
  *
  * <p>Not thread-safe: one reader per connection, called by whichever thread currently owns its read loop.
  */
@@ -61,10 +63,18 @@ public final class FrameReader {
     // Control frame payload being collected.
     private final byte[] control = new byte[125];
     private int controlLength;
+    // A violation was reported; the current frame's payload is skipped; parsing has ended.
+    private boolean broken;
+    private boolean skip;
     private boolean failed;
 
     public FrameReader(long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    /** True once nothing more will be parsed: after a close frame or a stream that cannot be parsed. */
+    public boolean ended() {
+        return failed;
     }
 
     /**
@@ -76,6 +86,13 @@ public final class FrameReader {
             if (!inPayload) {
                 if (!readHeader(in, sink)) {
                     return;
+                }
+                if (skip) {
+                    if (remaining == 0) {
+                        inPayload = false;
+                        skip = false;
+                    }
+                    continue;
                 }
                 if (opcode >= 8) {
                     controlLength = 0;
@@ -96,6 +113,15 @@ public final class FrameReader {
             }
             int n = (int) Math.min(remaining, in.remaining());
             int at = in.position();
+            if (skip) {
+                in.position(at + n);
+                remaining -= n;
+                if (remaining == 0) {
+                    inPayload = false;
+                    skip = false;
+                }
+                continue;
+            }
             unmask(in, at, n);
             remaining -= n;
             if (opcode >= 8) {
@@ -151,20 +177,17 @@ public final class FrameReader {
             return 2;
         }
         int len7 = head[1] & 0x7F;
-        return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+        boolean masked = (head[1] & 0x80) != 0;
+        return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
     }
 
+    /** Takes in a complete header; returns false when parsing cannot go on. */
     private boolean startFrame(Sink sink) {
         int b0 = head[0] & 0xFF;
         int b1 = head[1] & 0xFF;
         fin = (b0 & 0x80) != 0;
         opcode = b0 & 0x0F;
-        if ((b0 & 0x70) != 0) {
-            return fail(sink, 1002, "Reserved bits set without an extension");
-        }
-        if ((b1 & 0x80) == 0) {
-            return fail(sink, 1002, "Client frame not masked");
-        }
+        boolean masked = (b1 & 0x80) != 0;
         int len7 = b1 & 0x7F;
         int at = 2;
         long length;
@@ -178,48 +201,78 @@ public final class FrameReader {
             }
             at = 10;
             if (length < 0) {
-                return fail(sink, 1002, "Frame length has its most significant bit set");
+                violation(sink, 1002, "Frame length has its most significant bit set");
+                failed = true;
+                return false;
             }
         } else {
             length = len7;
         }
-        mask = ((head[at] & 0xFF) << 24) | ((head[at + 1] & 0xFF) << 16) | ((head[at + 2] & 0xFF) << 8)
-                | (head[at + 3] & 0xFF);
+        mask = masked ? ((head[at] & 0xFF) << 24) | ((head[at + 1] & 0xFF) << 16) | ((head[at + 2] & 0xFF) << 8)
+                | (head[at + 3] & 0xFF) : 0;
         maskPhase = 0;
         remaining = length;
-        switch (opcode) {
-            case 0x8, 0x9, 0xA -> {
-                if (!fin) {
-                    return fail(sink, 1002, "Fragmented control frame");
-                }
-                if (length > 125) {
-                    return fail(sink, 1002, "Control frame payload over 125 bytes");
-                }
-            }
-            case 0x1, 0x2 -> {
-                if (messageOpcode != 0) {
-                    return fail(sink, 1002, "New message inside a fragmented message");
-                }
+        inPayload = true;
+        skip = false;
+        String bad = problem(masked, length);
+        if (bad != null) {
+            violation(sink, bad.startsWith("Message too big") ? 1009 : 1002, bad);
+            skip = true;
+            return true;
+        }
+        if (opcode < 8) {
+            if (opcode != 0) {
                 messageOpcode = opcode;
                 messageSize = 0;
             }
-            case 0x0 -> {
-                if (messageOpcode == 0) {
-                    return fail(sink, 1002, "Continuation frame without a message");
+            messageSize += length;
+            if (messageSize > maxMessageSize) {
+                violation(sink, 1009, "Message too big");
+                skip = true;
+            }
+        }
+        return true;
+    }
+
+    /** What is wrong with the frame whose header was just read, or null. */
+    private String problem(boolean masked, long length) {
+        if ((head[0] & 0x70) != 0) {
+            return "Reserved bits set without an extension";
+        }
+        if (!masked) {
+            return "Client frame not masked";
+        }
+        switch (opcode) {
+            case 0x8, 0x9, 0xA -> {
+                if (!fin) {
+                    return "Fragmented control frame";
                 }
+                if (length > 125) {
+                    return "Control frame payload over 125 bytes";
+                }
+                return null;
+            }
+            case 0x1, 0x2 -> {
+                return messageOpcode != 0 ? "New message inside a fragmented message" : null;
+            }
+            case 0x0 -> {
+                return messageOpcode == 0 ? "Continuation frame without a message" : null;
             }
             default -> {
-                return fail(sink, 1002, "Reserved opcode " + opcode);
+                return "Reserved opcode " + opcode;
             }
         }
-        if (opcode < 8) {
-            messageSize += length;
-            if (messageSize > maxMessageSize || messageSize < 0) {
-                return fail(sink, 1009, "Message too big");
-            }
+    }
+
+    /** Reports the first violation; after it, data is still parsed (and may be ignored by the sink). */
+    private void violation(Sink sink, int code, String reason) {
+        // A broken message does not continue: what follows starts afresh.
+        messageOpcode = 0;
+        messageSize = 0;
+        if (!broken) {
+            broken = true;
+            sink.invalid(code, reason);
         }
-        inPayload = true;
-        return true;
     }
 
     private void control(Sink sink) {
@@ -238,12 +291,14 @@ public final class FrameReader {
             return;
         }
         if (p.length == 1) {
-            fail(sink, 1002, "Close frame with a one-byte payload");
+            failed = true;
+            violation(sink, 1002, "Close frame with a one-byte payload");
             return;
         }
         int code = ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
         if (!validCloseCode(code)) {
-            fail(sink, 1002, "Invalid close code " + code);
+            failed = true;
+            violation(sink, 1002, "Invalid close code " + code);
             return;
         }
         String reason;
@@ -253,7 +308,8 @@ public final class FrameReader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(p, 2, p.length - 2)).toString();
         } catch (CharacterCodingException e) {
-            fail(sink, 1002, "Close reason is not UTF-8");
+            failed = true;
+            violation(sink, 1002, "Close reason is not UTF-8");
             return;
         }
         // Nothing after a close frame is parsed.
@@ -264,12 +320,6 @@ public final class FrameReader {
     /** Codes a peer may send (RFC 6455 7.4 and the IANA registry). */
     static boolean validCloseCode(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-    }
-
-    private boolean fail(Sink sink, int code, String reason) {
-        failed = true;
-        sink.invalid(code, reason);
-        return false;
     }
 
     /** Unmasks {@code n} payload bytes at {@code at}, continuing the mask where the previous piece stopped. */

@@ -55,7 +55,6 @@ public final class WebSocketConnection implements ClientSide {
     // Used only by the thread that owns the read loop.
     private ByteBuffer inBuf;
     private boolean ignoreData;
-    private boolean discardInput;
 
     private volatile boolean readEnded;
     private volatile boolean closeReceived;
@@ -153,7 +152,7 @@ public final class WebSocketConnection implements ClientSide {
                     return ReadState.PAUSED;
                 }
                 if (inBuf != null && inBuf.hasRemaining()) {
-                    if (discardInput) {
+                    if (reader.ended()) {
                         inBuf.position(inBuf.limit());
                     } else {
                         reader.feed(inBuf, frames);
@@ -262,9 +261,15 @@ public final class WebSocketConnection implements ClientSide {
 
         @Override
         public void invalid(int code, String reason) {
-            // The stream cannot be parsed any further: close with the code and drop what follows until the client
-            // closes or the close wait ends.
-            discardInput = true;
+            // Close with the code; the reader skips the bad frame and looks on for the client's answering close.
+            // A bad close frame ends the client's side: then the socket closes once our close is out.
+            if (reader.ended()) {
+                closeReceived = true;
+                readEnded = true;
+                if (closeFlushed) {
+                    closeSocket(null);
+                }
+            }
             protocolError(new CloseStatus(code, reason));
         }
     }
