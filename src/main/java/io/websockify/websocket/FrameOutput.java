@@ -115,23 +115,15 @@ final class FrameOutput {
         return true;
     }
 
-    /** The socket can take more: continue the waiting write and what queued behind it. */
+    /** The write that was waiting for the socket got out: continue with what queued behind it. */
     void onWritable() {
         List<Runnable> after = new ArrayList<>(2);
         synchronized (lock) {
             if (waiting && failure == null) {
-                try {
-                    if (socket.flush()) {
-                        waiting = false;
-                        waitingSince = 0;
-                        completed(after);
-                        advance(after);
-                    } else {
-                        socket.awaitWritable();
-                    }
-                } catch (IOException e) {
-                    fail(e, after);
-                }
+                waiting = false;
+                waitingSince = 0;
+                completed(after);
+                advance(after);
             }
         }
         after.forEach(Runnable::run);
@@ -194,7 +186,6 @@ final class FrameOutput {
                 } else {
                     waiting = true;
                     waitingSince = System.nanoTime();
-                    socket.awaitWritable();
                 }
             } catch (IOException e) {
                 fail(e, after);

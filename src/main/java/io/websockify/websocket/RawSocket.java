@@ -15,20 +15,14 @@ public interface RawSocket {
     int read(ByteBuffer dst) throws IOException;
 
     /**
-     * Hands the bytes of {@code srcs} to the connection in order. What the socket does not take at once the
-     * container keeps, so the caller may reuse the buffers when this returns. Returns true when every byte reached
-     * the socket; false when some wait, and then {@link #awaitWritable()} must follow.
+     * Writes the bytes of {@code srcs} in order without blocking. Returns true when every byte reached the socket;
+     * false when the rest is on its way, and then {@link WebSocketConnection#onWritable()} follows once it got out
+     * (or {@link WebSocketConnection#onFailure} when it cannot). The buffers must not be touched until then.
      */
     boolean write(ByteBuffer... srcs) throws IOException;
 
-    /** Pushes on what an earlier write left waiting; true when nothing waits any more. */
-    boolean flush() throws IOException;
-
     /** Asks for one {@code onReadable} call when data arrives. */
     void awaitReadable();
-
-    /** Asks for one {@code onWritable} call when the socket can take more. */
-    void awaitWritable();
 
     /** Closes the connection; what was not flushed is lost. Idempotent. */
     void close();

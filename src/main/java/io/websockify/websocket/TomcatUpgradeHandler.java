@@ -6,10 +6,15 @@ import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.apache.tomcat.util.net.SocketWrapperBase.BlockingMode;
+import org.apache.tomcat.util.net.SocketWrapperBase.CompletionState;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -63,7 +68,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
                     case DONE -> wrapper.isClosed() ? SocketState.CLOSED : SocketState.SUSPENDED;
                 };
             case OPEN_WRITE:
-                c.onWritable();
+                writable();
                 return SocketState.UPGRADED;
             case STOP:
                 // The connector stops: the deployment's shutdown closes every session with 1001 itself.
@@ -104,28 +109,75 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
         return wrapper.read(false, dst);
     }
 
+    /**
+     * With Tomcat's asynchronous socket operations (the default of its NIO connectors) one gathering write of the
+     * frame header and payload straight from our buffers; otherwise Tomcat's buffered non-blocking write.
+     */
     @Override
     public boolean write(ByteBuffer... srcs) throws IOException {
         SocketWrapperBase<?> w = wrapper;
-        for (ByteBuffer b : srcs) {
-            w.write(false, b);
+        if (!w.hasAsyncIO()) {
+            for (ByteBuffer b : srcs) {
+                w.write(false, b);
+            }
+            if (w.flush(false)) {
+                w.registerWriteInterest();
+                return false;
+            }
+            return true;
         }
-        return !w.flush(false);
+        writeState.set(WRITING);
+        CompletionState s = w.write(BlockingMode.NON_BLOCK, -1, TimeUnit.MILLISECONDS, null,
+                SocketWrapperBase.COMPLETE_WRITE, writeDone, srcs);
+        if (s == CompletionState.ERROR) {
+            writeState.set(IDLE);
+            IOException e = w.getError();
+            throw e != null ? e : new IOException("write failed");
+        }
+        // INLINE: done now. Otherwise the handler reports completion, unless it already ran during the call.
+        if (s == CompletionState.INLINE || !writeState.compareAndSet(WRITING, IDLE)) {
+            writeState.set(IDLE);
+            return true;
+        }
+        return false;
     }
 
-    @Override
-    public boolean flush() throws IOException {
-        return !wrapper.flush(false);
+    private static final int IDLE = 0;
+    private static final int WRITING = 1;
+    private static final int DONE_DURING_WRITE = 2;
+    private final AtomicInteger writeState = new AtomicInteger();
+
+    private final CompletionHandler<Long, Void> writeDone = new CompletionHandler<>() {
+        @Override
+        public void completed(Long bytes, Void unused) {
+            if (!writeState.compareAndSet(WRITING, DONE_DURING_WRITE)) {
+                connection.onWritable();
+            }
+        }
+
+        @Override
+        public void failed(Throwable e, Void unused) {
+            writeState.set(IDLE);
+            connection.onFailure(e);
+        }
+    };
+
+    /** Buffered writes only: Tomcat says the socket can take more. */
+    private void writable() {
+        try {
+            if (wrapper.flush(false)) {
+                wrapper.registerWriteInterest();
+            } else {
+                connection.onWritable();
+            }
+        } catch (IOException e) {
+            connection.onFailure(e);
+        }
     }
 
     @Override
     public void awaitReadable() {
         wrapper.registerReadInterest();
-    }
-
-    @Override
-    public void awaitWritable() {
-        wrapper.registerWriteInterest();
     }
 
     @Override
