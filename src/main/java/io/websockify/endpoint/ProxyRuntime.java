@@ -3,12 +3,12 @@ package io.websockify.endpoint;
 import io.websockify.bridge.BufferPool;
 import io.websockify.config.ProxySettings;
 import io.websockify.route.Router;
+import io.websockify.target.Reactors;
 import io.websockify.target.TargetConnector;
 import io.websockify.target.TargetTls;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -28,7 +28,7 @@ public final class ProxyRuntime implements AutoCloseable {
     static final int SMALL_BUFFER = 4096;
 
     private final ProxySettings settings;
-    private final AsynchronousChannelGroup group;
+    private final Reactors reactors;
     private final ScheduledExecutorService timer;
     private final TargetConnector connector;
     private final Router router;
@@ -49,9 +49,9 @@ public final class ProxyRuntime implements AutoCloseable {
         this.settings = settings;
         this.router = router;
         int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
-        this.group = AsynchronousChannelGroup.withFixedThreadPool(threads, daemonThreads("websockify-io-"));
+        this.reactors = new Reactors(threads, "websockify-io-");
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("websockify-timer-"));
-        this.connector = new TargetConnector(group, timer, settings.connectTimeout(), targetTls);
+        this.connector = new TargetConnector(reactors, timer, settings.connectTimeout(), targetTls);
         this.limiter = new SessionLimiter(settings.limits());
         // Bounded: when pings pile up beyond this, the newest are dropped and those clients get a later tick.
         this.pinger = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
@@ -133,14 +133,7 @@ public final class ProxyRuntime implements AutoCloseable {
         connector.close();
         timer.shutdownNow();
         pinger.shutdownNow();
-        group.shutdown();
-        try {
-            if (!group.awaitTermination(5, TimeUnit.SECONDS)) {
-                group.shutdownNow();
-            }
-        } catch (InterruptedException | IOException e) {
-            Thread.currentThread().interrupt();
-        }
+        reactors.close();
         System.getLogger(ProxyRuntime.class.getName()).log(Level.DEBUG, "proxy runtime stopped");
     }
 

@@ -3,7 +3,6 @@ package io.websockify.target;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,21 +15,19 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class TargetConnector implements AutoCloseable {
     private final TcpConnector tcp;
-    private final UnixReactor unix;
+    private final Reactors reactors;
     private final TargetTls tls;
     private final ScheduledExecutorService timer;
     private final Duration timeout;
 
-    public TargetConnector(AsynchronousChannelGroup group, ScheduledExecutorService timer, Duration timeout)
-            throws IOException {
-        this(group, timer, timeout, null);
+    public TargetConnector(Reactors reactors, ScheduledExecutorService timer, Duration timeout) {
+        this(reactors, timer, timeout, null);
     }
 
     /** @param tls TLS for TCP targets ({@code websockify.ssl-target}), or null for plain TCP */
-    public TargetConnector(AsynchronousChannelGroup group, ScheduledExecutorService timer, Duration timeout,
-                           TargetTls tls) throws IOException {
-        this.tcp = new TcpConnector(group, timer, timeout);
-        this.unix = new UnixReactor("websockify-unix-io");
+    public TargetConnector(Reactors reactors, ScheduledExecutorService timer, Duration timeout, TargetTls tls) {
+        this.tcp = new TcpConnector(reactors, timer, timeout);
+        this.reactors = reactors;
         this.tls = tls;
         this.timer = timer;
         this.timeout = timeout;
@@ -45,7 +42,7 @@ public final class TargetConnector implements AutoCloseable {
             try {
                 ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 ch.connect(UnixDomainSocketAddress.of(u.path()));
-                callback.connected(new UnixTargetChannel(ch, unix, u.describe()));
+                callback.connected(new SocketTargetChannel(ch, reactors.next(), u.describe()));
             } catch (IOException | RuntimeException e) {
                 if (ch != null) {
                     try {
@@ -59,8 +56,8 @@ public final class TargetConnector implements AutoCloseable {
         }
     }
 
+    /** Nothing of its own to release: the reactors belong to the caller. */
     @Override
     public void close() {
-        unix.close();
     }
 }

@@ -7,9 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.CompletionHandler;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,19 +19,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens TCP connections to targets: resolves every address of the host and tries them in order, each within the
- * connect timeout, with TCP_NODELAY and keepalive on.
+ * connect timeout, with TCP_NODELAY and keepalive on. Connections are non-blocking sockets served by the
+ * {@link Reactors} (see {@link SocketTargetChannel}).
  *
  * <p>{@link #connect} returns at once; exactly one of the callback's methods runs later, on an I/O thread or the
  * timer thread. Name resolution runs on the caller's thread.
  */
 public final class TcpConnector {
 
-    private final AsynchronousChannelGroup group;
+    private final Reactors reactors;
     private final ScheduledExecutorService timer;
     private final Duration timeout;
 
-    public TcpConnector(AsynchronousChannelGroup group, ScheduledExecutorService timer, Duration timeout) {
-        this.group = group;
+    public TcpConnector(Reactors reactors, ScheduledExecutorService timer, Duration timeout) {
+        this.reactors = reactors;
         this.timer = timer;
         this.timeout = timeout;
     }
@@ -69,47 +70,107 @@ public final class TcpConnector {
                 return;
             }
             InetSocketAddress address = new InetSocketAddress(addresses.get(index), target.port());
-            AsynchronousSocketChannel ch;
+            SocketChannel ch;
             try {
-                ch = AsynchronousSocketChannel.open(group);
+                ch = SocketChannel.open();
+                ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             } catch (IOException e) {
                 next(index + 1, e);
                 return;
             }
-            AtomicBoolean settled = new AtomicBoolean();
-            ScheduledFuture<?> expiry = timer.schedule(() -> {
-                if (settled.compareAndSet(false, true)) {
-                    closeQuietly(ch);
-                    next(index + 1, new IOException("connect to " + address + " timed out after "
-                            + timeout.toMillis() + " ms"));
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Reactor reactor = reactors.next();
+            Pending pending = new Pending(ch, reactor, address, index);
+            pending.expiry = timer.schedule(() -> pending.fail(new IOException("connect to " + address
+                    + " timed out after " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
-                ch.connect(address, null, new CompletionHandler<Void, Void>() {
-                    @Override
-                    public void completed(Void v, Void a) {
-                        if (settled.compareAndSet(false, true)) {
-                            expiry.cancel(false);
-                            callback.connected(new TcpTargetChannel(ch, describe(address)));
-                        }
-                    }
+                if (ch.connect(address)) {
+                    pending.succeed();
+                } else {
+                    reactor.changed(pending);
+                }
+            } catch (IOException | RuntimeException e) {
+                pending.fail(e);
+            }
+        }
 
-                    @Override
-                    public void failed(Throwable e, Void a) {
-                        if (settled.compareAndSet(false, true)) {
-                            expiry.cancel(false);
-                            closeQuietly(ch);
-                            next(index + 1, e);
-                        }
+        /** One address being connected; settles once, by success, failure or the timer. */
+        private final class Pending implements Reactor.Selectable {
+            private final SocketChannel ch;
+            private final Reactor reactor;
+            private final InetSocketAddress address;
+            private final int index;
+            private final AtomicBoolean settled = new AtomicBoolean();
+            private volatile ScheduledFuture<?> expiry;
+            private SelectionKey key;
+
+            Pending(SocketChannel ch, Reactor reactor, InetSocketAddress address, int index) {
+                this.ch = ch;
+                this.reactor = reactor;
+                this.address = address;
+                this.index = index;
+            }
+
+            @Override
+            public void updateInterest(Selector selector) {
+                if (settled.get()) {
+                    if (key != null) {
+                        key.cancel();
                     }
-                });
-            } catch (RuntimeException e) {
-                if (settled.compareAndSet(false, true)) {
-                    expiry.cancel(false);
+                    return;
+                }
+                try {
+                    key = ch.register(selector, SelectionKey.OP_CONNECT, this);
+                } catch (IOException | RuntimeException e) {
+                    fail(e);
+                }
+            }
+
+            @Override
+            public void ready(SelectionKey k) {
+                try {
+                    if (ch.finishConnect()) {
+                        // The channel moves to its own registration; this key must go first.
+                        k.cancel();
+                        succeed();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    k.cancel();
+                    fail(e);
+                }
+            }
+
+            void succeed() {
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                cancelExpiry();
+                SocketTargetChannel channel;
+                try {
+                    channel = new SocketTargetChannel(ch, reactor, describe(address));
+                } catch (IOException e) {
                     closeQuietly(ch);
                     next(index + 1, e);
+                    return;
+                }
+                callback.connected(channel);
+            }
+
+            void fail(Throwable e) {
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                cancelExpiry();
+                closeQuietly(ch);
+                reactor.changed(this);
+                next(index + 1, e);
+            }
+
+            private void cancelExpiry() {
+                ScheduledFuture<?> f = expiry;
+                if (f != null) {
+                    f.cancel(false);
                 }
             }
         }
@@ -120,7 +181,7 @@ public final class TcpConnector {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    private static void closeQuietly(AsynchronousSocketChannel ch) {
+    private static void closeQuietly(SocketChannel ch) {
         try {
             ch.close();
         } catch (IOException e) {

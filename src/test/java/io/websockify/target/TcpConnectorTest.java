@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Connecting tries every address in turn, each within the timeout, on real loopback sockets. */
 class TcpConnectorTest {
-    private AsynchronousChannelGroup group;
+    private Reactors reactors;
     private ScheduledExecutorService timer;
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        group = AsynchronousChannelGroup.withFixedThreadPool(1, Executors.defaultThreadFactory());
+        reactors = new Reactors(1, "connector-test-io-");
         timer = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -41,12 +40,12 @@ class TcpConnectorTest {
             c.close();
         }
         timer.shutdownNow();
-        group.shutdownNow();
+        reactors.close();
     }
 
     private CompletableFuture<Object> connect(Duration timeout, int port, InetAddress... addresses) {
         CompletableFuture<Object> result = new CompletableFuture<>();
-        new TcpConnector(group, timer, timeout).connect(new HostPort("test", port), List.of(addresses),
+        new TcpConnector(reactors, timer, timeout).connect(new HostPort("test", port), List.of(addresses),
                 new ConnectCallback() {
                     @Override
                     public void connected(TargetChannel channel) {

@@ -67,6 +67,7 @@ class TlsTargetChannelTest {
 
     private static TlsCertificates certs;
     private static AsynchronousChannelGroup group;
+    private static Reactors reactors;
     private static ScheduledExecutorService timer;
     private static TcpConnector tcp;
 
@@ -75,12 +76,14 @@ class TlsTargetChannelTest {
         certs = TlsCertificates.get();
         group = AsynchronousChannelGroup.withFixedThreadPool(2, r -> daemon(r, "tls-test-io"));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tls-test-timer"));
-        tcp = new TcpConnector(group, timer, Duration.ofSeconds(10));
+        reactors = new Reactors(2, "tls-test-io-");
+        tcp = new TcpConnector(reactors, timer, Duration.ofSeconds(10));
     }
 
     @AfterAll
     static void stop() throws Exception {
         timer.shutdownNow();
+        reactors.close();
         group.shutdownNow();
         group.awaitTermination(10, TimeUnit.SECONDS);
     }
@@ -312,7 +315,7 @@ class TlsTargetChannelTest {
             public void completed(AsynchronousSocketChannel ch, Void a) {
                 SSLEngine engine = context.createSSLEngine();
                 engine.setUseClientMode(false);
-                new TlsTargetChannel(new TcpTargetChannel(ch, "client"), engine, "client").handshake(cb);
+                new TlsTargetChannel(new AsyncTargetChannel(ch, "client"), engine, "client").handshake(cb);
             }
 
             @Override

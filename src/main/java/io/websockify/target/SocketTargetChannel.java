@@ -13,13 +13,22 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link TargetChannel} over a non-blocking Unix stream socket, driven by a {@link UnixReactor}: the same
- * contract as the TCP channel (one read and one write outstanding, handlers on the I/O thread, partial writes
- * reported as such), so the bridge's backpressure and closing work unchanged.
+ * A {@link TargetChannel} over a non-blocking socket (TCP or Unix). Each read or write is first tried on the
+ * calling thread and, when the socket was ready, completed right there; only a socket that is not ready is handed
+ * to the channel's {@link Reactor}, whose thread completes the operation later. So a session whose data flows
+ * moves it on one thread without hand-offs, like a blocking relay, while an idle session costs no thread.
+ *
+ * <p>Handlers may thus run inside {@code read}/{@code write}. Nesting is bounded: past a small depth the operation
+ * goes through the reactor, so a stream that is always ready cannot grow the caller's stack. At most one read and
+ * one write are outstanding; a write may complete having written part of the buffer.
  */
-final class UnixTargetChannel implements TargetChannel {
+final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
+    /** Completions nested deeper than this on one thread go through the reactor instead. */
+    private static final int MAX_INLINE_DEPTH = 8;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     private final SocketChannel channel;
-    private final UnixReactor reactor;
+    private final Reactor reactor;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -27,9 +36,10 @@ final class UnixTargetChannel implements TargetChannel {
     private volatile CompletionHandler<Integer, ByteBuffer> readHandler;
     private volatile ByteBuffer writeBuffer;
     private volatile CompletionHandler<Integer, ByteBuffer> writeHandler;
+    // Reactor thread only.
     private SelectionKey key;
 
-    UnixTargetChannel(SocketChannel channel, UnixReactor reactor, String description) throws IOException {
+    SocketTargetChannel(SocketChannel channel, Reactor reactor, String description) throws IOException {
         channel.configureBlocking(false);
         this.channel = channel;
         this.reactor = reactor;
@@ -38,6 +48,20 @@ final class UnixTargetChannel implements TargetChannel {
 
     @Override
     public void read(ByteBuffer dst, CompletionHandler<Integer, ByteBuffer> handler) {
+        int[] depth = DEPTH.get();
+        if (depth[0] < MAX_INLINE_DEPTH) {
+            int n;
+            try {
+                n = channel.read(dst);
+            } catch (IOException e) {
+                complete(handler, dst, e, depth);
+                return;
+            }
+            if (n != 0) {
+                complete(handler, dst, n, depth);
+                return;
+            }
+        }
         readBuffer = dst;
         readHandler = handler;
         reactor.changed(this);
@@ -45,13 +69,41 @@ final class UnixTargetChannel implements TargetChannel {
 
     @Override
     public void write(ByteBuffer src, CompletionHandler<Integer, ByteBuffer> handler) {
+        int[] depth = DEPTH.get();
+        if (depth[0] < MAX_INLINE_DEPTH) {
+            int n;
+            try {
+                n = channel.write(src);
+            } catch (IOException e) {
+                complete(handler, src, e, depth);
+                return;
+            }
+            if (n != 0 || !src.hasRemaining()) {
+                complete(handler, src, n, depth);
+                return;
+            }
+        }
         writeBuffer = src;
         writeHandler = handler;
         reactor.changed(this);
     }
 
-    /** On the reactor thread: register for what is pending, or fail it when closed. */
-    void updateInterest(Selector selector) {
+    private static void complete(CompletionHandler<Integer, ByteBuffer> h, ByteBuffer b, Object result, int[] depth) {
+        depth[0]++;
+        try {
+            if (result instanceof Integer n) {
+                h.completed(n, b);
+            } else {
+                Throwable e = (Throwable) result;
+                h.failed(e instanceof ClosedChannelException ? new AsynchronousCloseException() : e, b);
+            }
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    @Override
+    public void updateInterest(Selector selector) {
         if (closed.get()) {
             failPending(new AsynchronousCloseException());
             return;
@@ -59,7 +111,9 @@ final class UnixTargetChannel implements TargetChannel {
         int ops = (readHandler != null ? SelectionKey.OP_READ : 0) | (writeHandler != null ? SelectionKey.OP_WRITE : 0);
         try {
             if (key == null) {
-                key = channel.register(selector, ops, this);
+                if (ops != 0) {
+                    key = channel.register(selector, ops, this);
+                }
             } else {
                 key.interestOps(ops);
             }
@@ -68,8 +122,8 @@ final class UnixTargetChannel implements TargetChannel {
         }
     }
 
-    /** On the reactor thread: perform what became possible and complete it. */
-    void ready(SelectionKey k) {
+    @Override
+    public void ready(SelectionKey k) {
         if (!k.isValid()) {
             failPending(new AsynchronousCloseException());
             return;
@@ -95,9 +149,11 @@ final class UnixTargetChannel implements TargetChannel {
             CompletionHandler<Integer, ByteBuffer> h = writeHandler;
             try {
                 int n = channel.write(b);
-                writeHandler = null;
-                writeBuffer = null;
-                h.completed(n, b);
+                if (n != 0 || !b.hasRemaining()) {
+                    writeHandler = null;
+                    writeBuffer = null;
+                    h.completed(n, b);
+                }
             } catch (IOException e) {
                 writeHandler = null;
                 writeBuffer = null;
@@ -133,7 +189,7 @@ final class UnixTargetChannel implements TargetChannel {
         try {
             channel.shutdownOutput();
         } catch (IOException | RuntimeException e) {
-            // Already gone: closing follows.
+            // Already reset or closed by the peer: closing follows anyway.
         }
     }
 

@@ -9,18 +9,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One thread that waits for readiness of all Unix-socket target channels and completes their operations (the
- * JDK's asynchronous channels cannot open Unix sockets). Completion handlers run on this thread, so they must
- * not block — the bridge's never do.
+ * One thread that waits for readiness of target sockets (TCP and Unix) and completes what became possible. Most
+ * operations never come here: {@link SocketTargetChannel} tries them on the caller's thread first, and registers
+ * with a reactor only when the socket is not ready. Completion handlers run on this thread, so they must not
+ * block — the bridge's never do.
  */
-final class UnixReactor implements AutoCloseable {
+final class Reactor implements AutoCloseable {
+
+    /** Something registered with a reactor. Both methods run on the reactor's thread only. */
+    interface Selectable {
+        /** Registers for (or updates, or cancels) what it now waits for. */
+        void updateInterest(Selector selector);
+
+        /** Performs what the selected key says became possible. */
+        void ready(SelectionKey key);
+    }
+
     private final Selector selector;
     private final Thread thread;
     /** Channels whose wanted operations changed; at most one entry per open channel. */
-    private final Set<UnixTargetChannel> changed = ConcurrentHashMap.newKeySet();
+    private final Set<Selectable> changed = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    UnixReactor(String name) throws IOException {
+    Reactor(String name) throws IOException {
         this.selector = Selector.open();
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
@@ -28,7 +39,7 @@ final class UnixReactor implements AutoCloseable {
     }
 
     /** Asks the reactor to re-read what {@code c} waits for. */
-    void changed(UnixTargetChannel c) {
+    void changed(Selectable c) {
         changed.add(c);
         selector.wakeup();
     }
@@ -37,19 +48,19 @@ final class UnixReactor implements AutoCloseable {
         while (running) {
             try {
                 selector.select();
-                for (UnixTargetChannel c : changed) {
+                for (Selectable c : changed) {
                     changed.remove(c);
                     c.updateInterest(selector);
                 }
                 Set<SelectionKey> keys = selector.selectedKeys();
                 for (SelectionKey k : keys) {
-                    ((UnixTargetChannel) k.attachment()).ready(k);
+                    ((Selectable) k.attachment()).ready(k);
                 }
                 keys.clear();
             } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                System.getLogger(UnixReactor.class.getName()).log(Level.WARNING, "unix socket reactor: " + e, e);
+                System.getLogger(Reactor.class.getName()).log(Level.WARNING, "target socket reactor: " + e, e);
             }
         }
     }

@@ -8,13 +8,13 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A {@link TargetChannel} over a connected {@link AsynchronousSocketChannel}. */
-public final class TcpTargetChannel implements TargetChannel {
+/** Test helper: a {@link TargetChannel} over an accepted {@link AsynchronousSocketChannel} (the server side of a test). */
+final class AsyncTargetChannel implements TargetChannel {
     private final AsynchronousSocketChannel channel;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public TcpTargetChannel(AsynchronousSocketChannel channel, String description) {
+    AsyncTargetChannel(AsynchronousSocketChannel channel, String description) {
         this.channel = channel;
         this.description = description;
     }
