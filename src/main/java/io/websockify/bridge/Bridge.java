@@ -8,6 +8,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -56,6 +57,16 @@ public final class Bridge {
     private boolean writing;
     private boolean drainThenCloseTarget;
     private boolean noMoreClientData;
+
+    /** The read call startRead is inside, if any: an inline completion leaves its result there. */
+    private final AtomicReference<InlineRead> inlineRead = new AtomicReference<>();
+
+    /** One read call of startRead; the result fields are written and read by {@link #thread} only. */
+    private static final class InlineRead {
+        final Thread thread = Thread.currentThread();
+        int n;
+        ByteBuffer buf;
+    }
 
     private volatile long sendStartedNanos;
     private final AtomicBoolean clientCloseSent = new AtomicBoolean();
@@ -282,65 +293,121 @@ public final class Bridge {
     // ---------------------------------------------------------------- target → client
 
     private void startRead() {
-        TargetChannel t;
-        ByteBuffer buf;
-        lock.lock();
-        try {
-            if (finished || reading || targetEof || targetError != null || target == null) {
+        startRead(false);
+    }
+
+    /**
+     * Starts the next read from the target. While the target is quiet (the last read did not fill its buffer) the
+     * bridge first waits for data without a buffer, so an idle session holds none; {@code readable} says that
+     * wait is over.
+     */
+    private void startRead(boolean readable) {
+        for (;;) {
+            TargetChannel t;
+            ByteBuffer buf = null;
+            lock.lock();
+            try {
+                if (finished || reading || targetEof || targetError != null || target == null) {
+                    return;
+                }
+                reading = true;
+                t = target;
+                if (lastReadFilled) {
+                    buf = large.acquire();
+                } else if (readable) {
+                    buf = small.acquire();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (buf == null) {
+                try {
+                    t.whenReadable(this::targetReadable);
+                } catch (RuntimeException e) {
+                    readHandler.failed(e, null);
+                }
                 return;
             }
-            reading = true;
-            t = target;
-            buf = lastReadFilled ? large.acquire() : small.acquire();
+            // A channel may complete the read inside this call; then the result is taken here, in a loop, so a
+            // target that streams does not deepen the stack with every read.
+            InlineRead mine = new InlineRead();
+            inlineRead.set(mine);
+            try {
+                t.read(buf, readHandler);
+            } catch (RuntimeException e) {
+                inlineRead.compareAndSet(mine, null);
+                readHandler.failed(e, buf);
+                return;
+            }
+            inlineRead.compareAndSet(mine, null);
+            if (mine.buf == null || !readDone(mine.n, mine.buf)) {
+                return;
+            }
+            readable = false;
+        }
+    }
+
+    private void targetReadable() {
+        lock.lock();
+        try {
+            reading = false;
         } finally {
             lock.unlock();
         }
+        startRead(true);
+    }
+
+    /** A read from the target completed: hand its data on. Returns true when the next read should start. */
+    private boolean readDone(int n, ByteBuffer buf) {
+        ByteBuffer toSend = null;
+        boolean readAgain = false;
+        boolean eofNow = false;
+        lock.lock();
         try {
-            t.read(buf, readHandler);
-        } catch (RuntimeException e) {
-            readHandler.failed(e, buf);
+            reading = false;
+            if (n < 0) {
+                targetEof = true;
+                eofNow = !sending && pending == null;
+            } else {
+                lastReadFilled = !buf.hasRemaining();
+                buf.flip();
+                if (sending) {
+                    pending = buf;
+                    buf = null;
+                } else {
+                    sending = true;
+                    toSend = buf;
+                    buf = null;
+                    readAgain = true;
+                }
+            }
+        } finally {
+            lock.unlock();
         }
+        if (buf != null) {
+            release(buf);
+        }
+        if (toSend != null) {
+            send(toSend);
+        }
+        if (eofNow) {
+            targetEnded();
+        }
+        return readAgain;
     }
 
     private final class ReadHandler implements CompletionHandler<Integer, ByteBuffer> {
         @Override
         public void completed(Integer n, ByteBuffer buf) {
-            ByteBuffer toSend = null;
-            boolean readAgain = false;
-            boolean eofNow = false;
-            lock.lock();
-            try {
-                reading = false;
-                if (n < 0) {
-                    targetEof = true;
-                    eofNow = !sending && pending == null;
-                } else {
-                    lastReadFilled = !buf.hasRemaining();
-                    buf.flip();
-                    if (sending) {
-                        pending = buf;
-                        buf = null;
-                    } else {
-                        sending = true;
-                        toSend = buf;
-                        buf = null;
-                        readAgain = true;
-                    }
-                }
-            } finally {
-                lock.unlock();
+            InlineRead r = inlineRead.get();
+            if (r != null && r.thread == Thread.currentThread()) {
+                // Completed inside startRead's call: let its loop go on instead of nesting deeper.
+                r.n = n;
+                r.buf = buf;
+                return;
             }
-            if (buf != null) {
-                release(buf);
-            }
-            if (toSend != null) {
-                send(toSend);
-            }
-            if (readAgain) {
+            if (readDone(n, buf)) {
                 startRead();
-            }
-            if (eofNow) {
-                targetEnded();
             }
         }
 

@@ -16,6 +16,15 @@ public interface TargetChannel extends AutoCloseable {
 
     void write(ByteBuffer src, CompletionHandler<Integer, ByteBuffer> handler);
 
+    /**
+     * Runs {@code ready} once a read would find data, end of stream or an error, so that a quiet connection need
+     * not hold a buffer while it waits. Counts as the outstanding read until {@code ready} ran; it runs on an I/O
+     * thread, or at once (the default, for channels that cannot wait without a buffer), also when the channel closes.
+     */
+    default void whenReadable(Runnable ready) {
+        ready.run();
+    }
+
     /** Half-closes: the target sees end of stream, and may still send. */
     void shutdownOutput();
 

@@ -1,5 +1,6 @@
 package io.websockify.standalone;
 
+import io.websockify.config.Engine;
 import io.websockify.config.HostPort;
 import io.websockify.config.SettingException;
 import io.websockify.endpoint.ProxyRuntime;
@@ -107,6 +108,13 @@ final class EmbeddedTomcat {
                 // margin leaves room for plain HTTP requests and refused upgrades (503) at the limit.
                 long sessions = runtime().settings().limits().maxSessions();
                 connector.setProperty("maxConnections", Long.toString(Math.min(sessions + 256L, Integer.MAX_VALUE)));
+                if (runtime().settings().engine() != Engine.JAKARTA && !runtime().settings().permessageDeflate()) {
+                    // Every connection keeps these two buffers for its lifetime. The built-in WebSocket engine reads
+                    // and writes around them, straight from and into its pooled buffers, so here they only stage
+                    // requests and small frames: 2 KiB instead of 8 each keeps an idle session small.
+                    connector.setProperty("socket.appReadBufSize", "2048");
+                    connector.setProperty("socket.appWriteBufSize", "2048");
+                }
             }
         });
     }

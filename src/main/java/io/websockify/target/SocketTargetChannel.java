@@ -36,6 +36,7 @@ final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
     private volatile CompletionHandler<Integer, ByteBuffer> readHandler;
     private volatile ByteBuffer writeBuffer;
     private volatile CompletionHandler<Integer, ByteBuffer> writeHandler;
+    private volatile Runnable readableWaiter;
     // Reactor thread only.
     private SelectionKey key;
 
@@ -88,6 +89,12 @@ final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
         reactor.changed(this);
     }
 
+    @Override
+    public void whenReadable(Runnable ready) {
+        readableWaiter = ready;
+        reactor.changed(this);
+    }
+
     private static void complete(CompletionHandler<Integer, ByteBuffer> h, ByteBuffer b, Object result, int[] depth) {
         depth[0]++;
         try {
@@ -108,7 +115,8 @@ final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
             failPending(new AsynchronousCloseException());
             return;
         }
-        int ops = (readHandler != null ? SelectionKey.OP_READ : 0) | (writeHandler != null ? SelectionKey.OP_WRITE : 0);
+        int ops = (readHandler != null || readableWaiter != null ? SelectionKey.OP_READ : 0)
+                | (writeHandler != null ? SelectionKey.OP_WRITE : 0);
         try {
             if (key == null) {
                 if (ops != 0) {
@@ -128,7 +136,12 @@ final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
             failPending(new AsynchronousCloseException());
             return;
         }
-        if (k.isReadable() && readHandler != null) {
+        if (k.isReadable() && readableWaiter != null) {
+            Runnable r = readableWaiter;
+            readableWaiter = null;
+            r.run();
+        }
+        if (k.isValid() && k.isReadable() && readHandler != null) {
             ByteBuffer b = readBuffer;
             CompletionHandler<Integer, ByteBuffer> h = readHandler;
             try {
@@ -164,6 +177,12 @@ final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
     }
 
     private void failPending(Throwable e) {
+        Runnable waiter = readableWaiter;
+        readableWaiter = null;
+        if (waiter != null) {
+            // The read that follows fails with the channel's error.
+            waiter.run();
+        }
         CompletionHandler<Integer, ByteBuffer> r = readHandler;
         ByteBuffer rb = readBuffer;
         readHandler = null;

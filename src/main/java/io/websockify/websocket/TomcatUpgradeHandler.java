@@ -12,6 +12,7 @@ import org.apache.tomcat.util.net.SocketWrapperBase.CompletionState;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,10 +105,24 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
 
     // ---------------------------------------------------------------- RawSocket
 
+    /**
+     * Tomcat reads at most its connector buffer ({@code socket.appReadBufSize}, 8 KiB) per call. When its buffer
+     * holds nothing and ours has room for a whole TLS record and more, read from the connection's channel straight
+     * into ours instead (what Tomcat itself does below that limit), so a streaming client costs one system call per
+     * 64 KiB rather than eight.
+     */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return wrapper.read(false, dst);
+        SocketWrapperBase<?> w = wrapper;
+        if (dst.remaining() >= DIRECT_READ_MIN && w.getSocket() instanceof ByteChannel channel
+                && w.getSocketBufferHandler().isReadBufferEmpty()) {
+            return channel.read(dst);
+        }
+        return w.read(false, dst);
     }
+
+    /** Room that fits the largest TLS record with its overhead, which a TLS channel must unwrap whole. */
+    private static final int DIRECT_READ_MIN = 32 * 1024;
 
     /**
      * With Tomcat's asynchronous socket operations (the default of its NIO connectors) one gathering write of the
