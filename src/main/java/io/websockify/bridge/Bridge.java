@@ -58,6 +58,9 @@ public final class Bridge {
     private boolean drainThenCloseTarget;
     private boolean noMoreClientData;
 
+    /** Reads one call of startRead completes in a row before it hands the next to the channel's I/O thread. */
+    private static final int MAX_INLINE_READS = 8;
+
     /** The read call startRead is inside, if any: an inline completion leaves its result there. */
     private final AtomicReference<InlineRead> inlineRead = new AtomicReference<>();
 
@@ -302,7 +305,7 @@ public final class Bridge {
      * wait is over.
      */
     private void startRead(boolean readable) {
-        for (;;) {
+        for (int inlineReads = 0; ; inlineReads++) {
             TargetChannel t;
             ByteBuffer buf = null;
             lock.lock();
@@ -312,10 +315,11 @@ public final class Bridge {
                 }
                 reading = true;
                 t = target;
-                if (lastReadFilled) {
-                    buf = large.acquire();
-                } else if (readable) {
-                    buf = small.acquire();
+                // Wait without a buffer while quiet; after a run of reads on this thread, let the others have a turn.
+                boolean wait = t.waitsForReadable()
+                        && ((!lastReadFilled && !readable) || inlineReads >= MAX_INLINE_READS);
+                if (!wait) {
+                    buf = lastReadFilled ? large.acquire() : small.acquire();
                 }
             } finally {
                 lock.unlock();

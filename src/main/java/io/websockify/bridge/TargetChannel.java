@@ -17,9 +17,18 @@ public interface TargetChannel extends AutoCloseable {
     void write(ByteBuffer src, CompletionHandler<Integer, ByteBuffer> handler);
 
     /**
-     * Runs {@code ready} once a read would find data, end of stream or an error, so that a quiet connection need
-     * not hold a buffer while it waits. Counts as the outstanding read until {@code ready} ran; it runs on an I/O
-     * thread, or at once (the default, for channels that cannot wait without a buffer), also when the channel closes.
+     * True when {@link #whenReadable} really waits (on an I/O thread) rather than running its argument at once.
+     * The bridge then lets quiet sessions wait without a buffer, and a streaming session hands its next read to
+     * the I/O threads now and then, so that one busy target cannot keep a thread to itself.
+     */
+    default boolean waitsForReadable() {
+        return false;
+    }
+
+    /**
+     * Runs {@code ready} once a read would find data, end of stream or an error (also when the channel closes);
+     * counts as the outstanding read until then. Only where {@link #waitsForReadable()}; the default runs it at
+     * once.
      */
     default void whenReadable(Runnable ready) {
         ready.run();

@@ -90,6 +90,11 @@ final class SocketTargetChannel implements TargetChannel, Reactor.Selectable {
     }
 
     @Override
+    public boolean waitsForReadable() {
+        return true;
+    }
+
+    @Override
     public void whenReadable(Runnable ready) {
         readableWaiter = ready;
         reactor.changed(this);
