@@ -56,7 +56,7 @@ final class BuiltinUpgrade {
         String id = "b" + Long.toHexString(ids.incrementAndGet());
         TomcatUpgradeHandler handler = request.upgrade(TomcatUpgradeHandler.class);
         handler.prepare(socket -> {
-            WebSocketConnection connection = new WebSocketConnection(socket, options);
+            WebSocketConnection connection = new WebSocketConnection(socket, options, runtime.openConnections());
             runtime.opener().open(connection, id, info, connection::attach, () -> { });
             return connection;
         });

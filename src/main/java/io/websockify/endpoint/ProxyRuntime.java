@@ -5,9 +5,11 @@ import io.websockify.config.ProxySettings;
 import io.websockify.route.Router;
 import io.websockify.target.Reactors;
 import io.websockify.target.TargetConnector;
+import io.websockify.websocket.OpenConnections;
 import io.websockify.target.TargetTls;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -39,6 +41,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final ThreadPoolExecutor pinger;
     private final ThreadPoolExecutor closer;
     private final SessionOpener opener;
+    private final OpenConnections openConnections = new OpenConnections();
     private final BufferPool clientReadBuffers;
 
     /**
@@ -63,11 +66,18 @@ public final class ProxyRuntime implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
         int small = Math.min(SMALL_BUFFER, settings.bufferSize());
         this.smallBuffers = new BufferPool(small, 1024, false);
-        this.largeBuffers = new BufferPool(settings.bufferSize(), 256, true);
+        // Busy sessions use two large buffers each (one being sent, one read ahead); keeping enough for 512 busy
+        // sessions spares them allocating direct memory, which only the GC gives back, on every read.
+        this.largeBuffers = new BufferPool(settings.bufferSize(), 1024, true);
         // Built-in engine: client reads are unmasked in place and forwarded as slices, so they use their own
         // buffers, borrowed only while a session has data in flight.
         this.clientReadBuffers = new BufferPool(settings.bufferSize(), 256, true);
         this.opener = new SessionOpener(this);
+    }
+
+    /** The built-in engine's connections, closed by {@link #close()} after their sessions. */
+    OpenConnections openConnections() {
+        return openConnections;
     }
 
     SessionOpener opener() {
@@ -129,6 +139,8 @@ public final class ProxyRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Built-in engine: the closing handshakes started above get a moment, then no connection stays open.
+        openConnections.closeAll(Duration.ofSeconds(2));
         router.close();
         connector.close();
         timer.shutdownNow();

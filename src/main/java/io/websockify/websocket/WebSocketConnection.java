@@ -67,9 +67,14 @@ public final class WebSocketConnection implements ClientSide {
     private final AtomicBoolean bridgeTold = new AtomicBoolean();
     private final AtomicBoolean socketClosed = new AtomicBoolean();
 
-    public WebSocketConnection(RawSocket socket, ConnectionOptions options) {
+    private final OpenConnections registry;
+
+    /** @param registry where this connection is listed until its socket is closed */
+    public WebSocketConnection(RawSocket socket, ConnectionOptions options, OpenConnections registry) {
         this.socket = socket;
         this.options = options;
+        this.registry = registry;
+        registry.add(this);
         this.reader = new FrameReader(options.maxMessageSize());
         this.output = new FrameOutput(socket, this::closeFrameFlushed);
         this.base64 = options.base64() ? new Base64Decoder() : null;
@@ -101,6 +106,11 @@ public final class WebSocketConnection implements ClientSide {
     public void onFailure(Throwable cause) {
         IOException e = cause instanceof IOException io ? io : new IOException(cause);
         closeSocket(e);
+    }
+
+    /** Drops the connection at once (server stopping), without a closing handshake. */
+    public void abort(IOException why) {
+        closeSocket(why);
     }
 
     // ---------------------------------------------------------------- reading
@@ -251,7 +261,9 @@ public final class WebSocketConnection implements ClientSide {
             closeReceived = true;
             readEnded = true;
             // Echo the client's close (RFC 6455 5.5.1) unless ours is already out; then the socket closes.
-            if (!output.close(ServerFrames.close(code, reason)) && closeFlushed) {
+            if (output.close(ServerFrames.close(code, reason))) {
+                armCloseTimer();
+            } else if (closeFlushed) {
                 closeSocket(null);
             }
             if (bridgeTold.compareAndSet(false, true)) {
@@ -302,8 +314,17 @@ public final class WebSocketConnection implements ClientSide {
     @Override
     public void close(int code, String reason) {
         if (output.close(ServerFrames.close(code, reason))) {
-            long wait = options.closeWait().toMillis();
-            closeTimer = options.timer().schedule(() -> closeSocket(null), wait, TimeUnit.MILLISECONDS);
+            armCloseTimer();
+        }
+    }
+
+    /** A closing connection gets the close wait to finish its handshake (and to get our frame out), then goes. */
+    private void armCloseTimer() {
+        try {
+            closeTimer = options.timer().schedule(() -> closeSocket(null), options.closeWait().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The deployment is stopping; OpenConnections.closeAll drops what is left.
         }
     }
 
@@ -341,6 +362,7 @@ public final class WebSocketConnection implements ClientSide {
         cancel(closeTimer);
         output.failed(failure != null ? failure : new IOException("connection closed"));
         socket.close();
+        registry.remove(this);
         if (bridgeTold.compareAndSet(false, true)) {
             Bridge b = bridge;
             if (b != null) {
