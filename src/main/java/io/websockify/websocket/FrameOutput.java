@@ -147,13 +147,6 @@ final class FrameOutput {
         }
     }
 
-    /** True while a data frame is on its way or queued. */
-    boolean sendingData() {
-        synchronized (lock) {
-            return (inFlight != null) || queuedData != null;
-        }
-    }
-
     // Writes queued frames in order until one has to wait. Called with the lock held and nothing waiting.
     private void advance(List<Runnable> after) {
         while (!waiting && failure == null) {

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -297,7 +300,7 @@ public final class WebSocketConnection implements ClientSide {
     public void send(ByteBuffer data, SendCallback done) {
         ByteBuffer[] frame;
         if (base64 != null) {
-            ByteBuffer encoded = java.util.Base64.getEncoder().encode(data);
+            ByteBuffer encoded = Base64.getEncoder().encode(data);
             frame = new ByteBuffer[] {ServerFrames.header(ServerFrames.TEXT, encoded.remaining()), encoded};
         } else {
             frame = new ByteBuffer[] {ServerFrames.header(ServerFrames.BINARY, data.remaining()), data};
@@ -323,7 +326,7 @@ public final class WebSocketConnection implements ClientSide {
         try {
             closeTimer = options.timer().schedule(() -> closeSocket(null), options.closeWait().toMillis(),
                     TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // The deployment is stopping; OpenConnections.closeAll drops what is left.
         }
     }
@@ -381,7 +384,7 @@ public final class WebSocketConnection implements ClientSide {
 
     private long watchdogPeriodMillis() {
         long min = Long.MAX_VALUE;
-        for (var d : new java.time.Duration[] {options.heartbeat(), options.idleTimeout(), options.sendTimeout()}) {
+        for (var d : new Duration[] {options.heartbeat(), options.idleTimeout(), options.sendTimeout()}) {
             if (!d.isZero()) {
                 min = Math.min(min, d.toMillis());
             }
