@@ -41,13 +41,21 @@ final class Reactor implements AutoCloseable {
     /** Asks the reactor to re-read what {@code c} waits for. */
     void changed(Selectable c) {
         changed.add(c);
-        selector.wakeup();
+        // On the reactor's own thread the loop looks at the changes before it waits again: no wake-up needed
+        // (a streaming session hands its reads back here every few reads).
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
     }
 
     private void loop() {
         while (running) {
             try {
-                selector.select();
+                if (changed.isEmpty()) {
+                    selector.select();
+                } else {
+                    selector.selectNow();
+                }
                 for (Selectable c : changed) {
                     changed.remove(c);
                     c.updateInterest(selector);
