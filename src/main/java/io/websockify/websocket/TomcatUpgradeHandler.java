@@ -3,6 +3,7 @@ package io.websockify.websocket;
 import jakarta.servlet.http.WebConnection;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -63,6 +64,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
         }
         switch (status) {
             case OPEN_READ:
+                drained = false;
                 return switch (c.onReadable()) {
                     case NEED_DATA -> SocketState.UPGRADED;
                     case PAUSED -> SocketState.SUSPENDED;
@@ -109,17 +111,29 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
      * Tomcat reads at most its connector buffer ({@code socket.appReadBufSize}, 8 KiB) per call. When its buffer
      * holds nothing and ours has room for a whole TLS record and more, read from the connection's channel straight
      * into ours instead (what Tomcat itself does below that limit), so a streaming client costs one system call per
-     * 64 KiB rather than eight.
+     * 64 KiB rather than eight. On a plain connection a read that did not fill the buffer emptied the socket: until
+     * Tomcat reports new data, further reads answer 0 without asking the kernel again.
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (drained) {
+            return 0;
+        }
         SocketWrapperBase<?> w = wrapper;
-        if (dst.remaining() >= DIRECT_READ_MIN && w.getSocket() instanceof ByteChannel channel
+        Object socket = w.getSocket();
+        if (dst.remaining() >= DIRECT_READ_MIN && socket instanceof ByteChannel channel
                 && w.getSocketBufferHandler().isReadBufferEmpty()) {
-            return channel.read(dst);
+            int room = dst.remaining();
+            int n = channel.read(dst);
+            // Only a plain channel: a TLS channel may hold decrypted data the socket no longer shows.
+            drained = n >= 0 && n < room && socket.getClass() == NioChannel.class;
+            return n;
         }
         return w.read(false, dst);
     }
+
+    /** Set by a short read on a plain connection; cleared when Tomcat is asked for, or reports, new data. */
+    private volatile boolean drained;
 
     /** Room that fits the largest TLS record with its overhead, which a TLS channel must unwrap whole. */
     private static final int DIRECT_READ_MIN = 32 * 1024;
@@ -192,6 +206,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
 
     @Override
     public void awaitReadable() {
+        drained = false;
         wrapper.registerReadInterest();
     }
 
