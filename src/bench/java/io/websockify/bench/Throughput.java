@@ -26,8 +26,10 @@ final class Throughput {
         boolean c2t = ctx.options().directions().contains("c2t");
         for (ProxyProcess p : proxies) {
             try {
-                // A quarter of a transfer: enough for the JIT to settle on a busy 2-core machine.
-                long warm = Math.max(32L << 20, bytes / 4);
+                // One whole transfer each way, for every proxy alike: with a quarter, our first measured round was
+                // still 30-50 % slower while the JIT compiled (its threads count as proxy CPU), which measured the
+                // start-up of a long-running server rather than its steady state.
+                long warm = Math.max(32L << 20, bytes);
                 if (t2c) {
                     targetToClient(p, warm, 99);
                 }
