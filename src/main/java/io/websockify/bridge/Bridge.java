@@ -58,8 +58,8 @@ public final class Bridge {
     private boolean drainThenCloseTarget;
     private boolean noMoreClientData;
 
-    /** Reads one call of startRead completes in a row (four buffers) before it hands the next to the I/O thread. */
-    private static final int MAX_INLINE_READS = 4;
+    /** Reads one call of startRead completes in a row before it hands the next to the I/O thread (fairness). */
+    private static final int MAX_INLINE_READS = 2;
 
     /** The read call startRead is inside, if any: an inline completion leaves its result there. */
     private final AtomicReference<InlineRead> inlineRead = new AtomicReference<>();
