@@ -59,6 +59,6 @@ final class BuiltinUpgrade {
             WebSocketConnection connection = new WebSocketConnection(socket, options, runtime.openConnections());
             runtime.opener().open(connection, id, info, connection::attach, () -> { });
             return connection;
-        });
+        }, info.onEnd());
     }
 }

@@ -31,6 +31,7 @@ import java.util.function.Function;
  */
 public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, RawSocket {
     private volatile Function<RawSocket, WebSocketConnection> factory;
+    private volatile Runnable abandoned;
     private volatile SocketWrapperBase<?> wrapper;
     private volatile WebSocketConnection connection;
 
@@ -38,9 +39,13 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
     public TomcatUpgradeHandler() {
     }
 
-    /** Tells the handler how to make its connection once Tomcat hands over the socket. */
-    public void prepare(Function<RawSocket, WebSocketConnection> factory) {
+    /**
+     * Tells the handler how to make its connection once Tomcat hands over the socket, and what to run instead when
+     * the connection goes away before that (what the session would have released at its end).
+     */
+    public void prepare(Function<RawSocket, WebSocketConnection> factory, Runnable abandoned) {
         this.factory = factory;
+        this.abandoned = abandoned;
     }
 
     @Override
@@ -53,6 +58,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
 
     @Override
     public void init(WebConnection webConnection) {
+        abandoned = null;
         connection = factory.apply(this);
     }
 
@@ -102,6 +108,9 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
         WebSocketConnection c = connection;
         if (c != null) {
             c.onFailure(new EOFException("connection closed by the container"));
+        } else if (abandoned != null) {
+            abandoned.run();
+            abandoned = null;
         }
     }
 
