@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Puts whole frames on one connection, one write at a time, from any thread. While a write waits for the socket,
@@ -19,6 +20,7 @@ import java.util.List;
 final class FrameOutput {
     private final RawSocket socket;
     private final Runnable closeFlushed;
+    private final Consumer<IOException> writeFailed;
     private final Object lock = new Object();
 
     // Guarded by lock.
@@ -34,10 +36,14 @@ final class FrameOutput {
     private boolean closeAccepted;
     private IOException failure;
 
-    /** @param closeFlushed runs once, when the close frame has reached the socket */
-    FrameOutput(RawSocket socket, Runnable closeFlushed) {
+    /**
+     * @param closeFlushed runs once, when the close frame has reached the socket
+     * @param writeFailed  runs once when writing to the socket fails (the connection is then of no further use)
+     */
+    FrameOutput(RawSocket socket, Runnable closeFlushed, Consumer<IOException> writeFailed) {
         this.socket = socket;
         this.closeFlushed = closeFlushed;
+        this.writeFailed = writeFailed;
     }
 
     /** Sends one data frame ({@code frame} = header and payload); {@code done} gets null or the failure. */
@@ -182,6 +188,7 @@ final class FrameOutput {
                 }
             } catch (IOException e) {
                 fail(e, after);
+                after.add(() -> writeFailed.accept(e));
             }
         }
     }

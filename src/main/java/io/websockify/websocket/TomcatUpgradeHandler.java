@@ -83,7 +83,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
                 // The connector stops: the deployment's shutdown closes every session with 1001 itself.
                 return SocketState.UPGRADED;
             default:
-                c.onFailure(new EOFException("connection " + status.name().toLowerCase()));
+                c.onFailure(new EOFException("connection " + status.name().toLowerCase(java.util.Locale.ROOT)));
                 return SocketState.CLOSED;
         }
     }

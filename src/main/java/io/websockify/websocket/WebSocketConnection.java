@@ -79,7 +79,7 @@ public final class WebSocketConnection implements ClientSide {
         this.registry = registry;
         registry.add(this);
         this.reader = new FrameReader(options.maxMessageSize());
-        this.output = new FrameOutput(socket, this::closeFrameFlushed);
+        this.output = new FrameOutput(socket, this::closeFrameFlushed, this::closeSocket);
         this.base64 = options.base64() ? new Base64Decoder() : null;
     }
 
