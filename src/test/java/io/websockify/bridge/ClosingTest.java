@@ -2,6 +2,7 @@ package io.websockify.bridge;
 
 import io.websockify.testkit.Pattern;
 import io.websockify.testkit.ProxyWar;
+import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.WsClient;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -11,10 +12,12 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Map;
@@ -136,6 +139,45 @@ class ClosingTest {
             assertEquals("1003 Unsupported: Text frames are not supported", c.awaitClose(10).codeAndReason());
             assertTrue(conn.awaitDone(10), "target connection closed");
             assertEquals(3, conn.received.get(), "binary data before the text frame still reached the target");
+        }
+    }
+
+    /**
+     * Undeploy with a client that reads the 1001 but never answers it: the server still ends the connection (it
+     * does not keep a socket of a stopped application open for the client's sake), and the target socket is closed.
+     * Built-in engine only: Tomcat's own WebSocket implementation waits for the client's close frame indefinitely.
+     */
+    @Test
+    @Tag("builtin-engine")
+    void undeployEndsConnectionsWhoseClientNeverAnswersTheClose() throws Exception {
+        int mark = TARGET.mark();
+        TARGET.setBehaviour(TcpTarget.hold());
+        deployer.deploy("undeployed");
+        boolean deployed = true;
+        int port = Integer.parseInt(System.getProperty("tomcat.http.port", "18080"));
+        try (RawWebSocket raw = RawWebSocket.open("127.0.0.1", port, 0)) {
+            assertEquals(101, raw.handshake("/undeployed/websockify", Map.of()).status());
+            TcpTarget.Conn conn = TARGET.connection(mark, 10);
+            deployer.undeploy("undeployed");
+            deployed = false;
+            RawWebSocket.Frame f = raw.readFrame();
+            while (f.opcode() != 8) {
+                f = raw.readFrame();
+            }
+            assertEquals(1001, f.closeCode());
+            // No close frame goes back. The connection must end anyway: end of stream or a reset.
+            boolean ended;
+            try {
+                ended = raw.input().read() < 0;
+            } catch (SocketException e) {
+                ended = true;
+            }
+            assertTrue(ended, "the server kept the connection open");
+            assertTrue(conn.awaitDone(10), "target socket closed");
+        } finally {
+            if (deployed) {
+                deployer.undeploy("undeployed");
+            }
         }
     }
 
