@@ -24,10 +24,20 @@ final class BuiltinUpgrade {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ProxyRuntime runtime;
+    private final ConnectionOptions binaryOptions;
+    private final ConnectionOptions base64Options;
     private final AtomicLong ids = new AtomicLong();
 
     BuiltinUpgrade(ProxyRuntime runtime) {
         this.runtime = runtime;
+        this.binaryOptions = options(runtime, false);
+        this.base64Options = options(runtime, true);
+    }
+
+    private static ConnectionOptions options(ProxyRuntime runtime, boolean base64) {
+        Limits limits = runtime.settings().limits();
+        return new ConnectionOptions(base64, limits.maxMessageSize(), runtime.clientReadBuffers(), limits.heartbeat(),
+                limits.sessionIdleTimeout(), runtime.settings().sendTimeout(), CLOSE_WAIT, runtime.timer());
     }
 
     /** True when the container is Tomcat 10.1 or later with its upgrade hook visible to this application. */
@@ -49,10 +59,7 @@ final class BuiltinUpgrade {
         if (mode != Subprotocol.NONE) {
             response.setHeader("Sec-WebSocket-Protocol", mode.token());
         }
-        Limits limits = runtime.settings().limits();
-        ConnectionOptions options = new ConnectionOptions(mode == Subprotocol.BASE64, limits.maxMessageSize(),
-                runtime.clientReadBuffers(), limits.heartbeat(), limits.sessionIdleTimeout(),
-                runtime.settings().sendTimeout(), CLOSE_WAIT, runtime.timer());
+        ConnectionOptions options = mode == Subprotocol.BASE64 ? base64Options : binaryOptions;
         String id = "b" + Long.toHexString(ids.incrementAndGet());
         TomcatUpgradeHandler handler = request.upgrade(TomcatUpgradeHandler.class);
         handler.prepare(socket -> {

@@ -142,7 +142,6 @@ public final class ProxyRuntime implements AutoCloseable {
         // Built-in engine: the closing handshakes started above get a moment, then no connection stays open.
         openConnections.closeAll(Duration.ofSeconds(2));
         router.close();
-        connector.close();
         timer.shutdownNow();
         pinger.shutdownNow();
         reactors.close();

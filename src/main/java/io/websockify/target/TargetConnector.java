@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * With {@link TargetTls}, TCP targets are reached over TLS and {@code connected} runs only after the handshake
  * (bounded by the same timeout as the connect); Unix sockets stay plain, as upstream's {@code --ssl-target}.
  */
-public final class TargetConnector implements AutoCloseable {
+public final class TargetConnector {
     private final TcpConnector tcp;
     private final Reactors reactors;
     private final TargetTls tls;
@@ -54,10 +54,5 @@ public final class TargetConnector implements AutoCloseable {
                 callback.failed(e);
             }
         }
-    }
-
-    /** Nothing of its own to release: the reactors belong to the caller. */
-    @Override
-    public void close() {
     }
 }

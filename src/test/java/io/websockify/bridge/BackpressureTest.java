@@ -1,5 +1,6 @@
 package io.websockify.bridge;
 
+import io.websockify.testkit.Settling;
 import io.websockify.testkit.Pattern;
 import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
@@ -13,14 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,37 +52,12 @@ class BackpressureTest {
      * proxy's own buffers and Tomcat's. A proxy without backpressure reads the whole flood instead.
      */
     private static long kernelBound() throws IOException {
-        long rmem = max("/proc/sys/net/ipv4/tcp_rmem", 32L << 20);
-        long wmem = max("/proc/sys/net/ipv4/tcp_wmem", 4L << 20);
+        long rmem = Settling.procMax("/proc/sys/net/ipv4/tcp_rmem", 32L << 20);
+        long wmem = Settling.procMax("/proc/sys/net/ipv4/tcp_wmem", 4L << 20);
         return 2 * (rmem + wmem) + (16L << 20);
     }
 
-    private static long max(String file, long fallback) throws IOException {
-        Path p = Path.of(file);
-        if (!Files.exists(p)) {
-            return fallback;
-        }
-        // /proc files claim size 0; read them as a stream, not by their size.
-        String line;
-        try (var r = Files.newBufferedReader(p)) {
-            line = r.readLine();
-        }
-        String[] parts = line.trim().split("\\s+");
-        return Long.parseLong(parts[parts.length - 1]);
-    }
 
-    /** Polls a counter until it has not moved for a while; returns its value. */
-    private static long settle(LongSupplier counter) throws InterruptedException {
-        long last = -1;
-        int still = 0;
-        for (int i = 0; i < 600 && still < 10; i++) {
-            Thread.sleep(100);
-            long now = counter.getAsLong();
-            still = now == last ? still + 1 : 0;
-            last = now;
-        }
-        return last;
-    }
 
 
     /** Target floods a client that reads nothing: the target is stopped after a bounded amount, then all arrives. */
@@ -95,7 +68,7 @@ class BackpressureTest {
         try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 64 * 1024)) {
             assertEquals(101, ws.handshake("/backpressure/websockify", Map.of()).status());
             TcpTarget.Conn conn = TARGET.connection(mark, 10);
-            long stalled = settle(conn.sent::get);
+            long stalled = Settling.settle(conn.sent::get);
             long bound = kernelBound();
             System.out.printf("target -> client: target stopped after %,d bytes (bound %,d)%n", stalled, bound);
             assertTrue(stalled < FLOOD, "the target was stopped before the end of the flood");
@@ -142,7 +115,7 @@ class BackpressureTest {
             }, "flooding-client");
             writer.setDaemon(true);
             writer.start();
-            long stalled = settle(written::get);
+            long stalled = Settling.settle(written::get);
             long bound = kernelBound();
             System.out.printf("client -> target: client stopped after %,d bytes (bound %,d)%n", stalled, bound);
             assertTrue(stalled < FLOOD, "the client was stopped before the end of the flood");

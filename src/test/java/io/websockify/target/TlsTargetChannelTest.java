@@ -3,6 +3,7 @@ package io.websockify.target;
 import io.websockify.bridge.TargetChannel;
 import io.websockify.config.HostPort;
 import io.websockify.config.Settings;
+import io.websockify.testkit.Settling;
 import io.websockify.testkit.ChannelIo;
 import io.websockify.testkit.Pattern;
 import io.websockify.testkit.TlsCertificates;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,10 +21,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousServerSocketChannel;
-import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.CompletionHandler;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -66,7 +63,6 @@ class TlsTargetChannelTest {
     private static final int MIB = 1 << 20;
 
     private static TlsCertificates certs;
-    private static AsynchronousChannelGroup group;
     private static Reactors reactors;
     private static ScheduledExecutorService timer;
     private static TcpConnector tcp;
@@ -74,7 +70,6 @@ class TlsTargetChannelTest {
     @BeforeAll
     static void start() throws Exception {
         certs = TlsCertificates.get();
-        group = AsynchronousChannelGroup.withFixedThreadPool(2, r -> daemon(r, "tls-test-io"));
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tls-test-timer"));
         reactors = new Reactors(2, "tls-test-io-");
         tcp = new TcpConnector(reactors, timer, Duration.ofSeconds(10));
@@ -84,8 +79,6 @@ class TlsTargetChannelTest {
     static void stop() throws Exception {
         timer.shutdownNow();
         reactors.close();
-        group.shutdownNow();
-        group.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -272,7 +265,7 @@ class TlsTargetChannelTest {
     @Test
     void shutdownOutputAndCloseSendCloseNotify() throws Exception {
         SSLContext serverContext = TlsServer.serverContext(certs.good.keyStore());
-        try (AsynchronousServerSocketChannel listener = AsynchronousServerSocketChannel.open(group)) {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
             listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
             TargetTls tls = trusting(certs.good.pem());
@@ -307,22 +300,22 @@ class TlsTargetChannelTest {
         }
     }
 
-    private static CompletableFuture<TargetChannel> acceptTls(AsynchronousServerSocketChannel listener,
-                                                             SSLContext context) {
+    /** Accepts one connection on a thread of its own and runs the server side of TLS over our socket channel. */
+    private static CompletableFuture<TargetChannel> acceptTls(ServerSocketChannel listener, SSLContext context) {
         ChannelIo.Callback cb = new ChannelIo.Callback();
-        listener.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
-            @Override
-            public void completed(AsynchronousSocketChannel ch, Void a) {
+        Thread t = new Thread(() -> {
+            try {
+                SocketChannel ch = listener.accept();
                 SSLEngine engine = context.createSSLEngine();
                 engine.setUseClientMode(false);
-                new TlsTargetChannel(new AsyncTargetChannel(ch, "client"), engine, "client").handshake(cb);
-            }
-
-            @Override
-            public void failed(Throwable e, Void a) {
+                new TlsTargetChannel(new SocketTargetChannel(ch, reactors.next(), "client"), engine, "client")
+                        .handshake(cb);
+            } catch (IOException e) {
                 cb.failed(e);
             }
-        });
+        }, "tls-test-accept");
+        t.setDaemon(true);
+        t.start();
         return cb.result;
     }
 
@@ -404,7 +397,7 @@ class TlsTargetChannelTest {
             AtomicLong accepted = new AtomicLong();
             CompletableFuture<Long> writes = ChannelIo.writeAll(ch, 11, flood, 64 * 1024, accepted, new AtomicInteger());
 
-            long stalled = settle(accepted::get);
+            long stalled = Settling.settle(accepted::get);
             System.out.printf("TLS writer stalled after %,d bytes (bound %,d, flood %,d)%n", stalled, bound, flood);
             assertTrue(stalled > 0, "some bytes were taken");
             assertTrue(stalled < bound, "stalled after " + stalled + " bytes, bound " + bound);
@@ -427,36 +420,11 @@ class TlsTargetChannelTest {
      * the whole flood.
      */
     private static long kernelBound(int serverReceiveBuffer) throws IOException {
-        long wmem = procMax("/proc/sys/net/ipv4/tcp_wmem", 4L * MIB);
+        long wmem = Settling.procMax("/proc/sys/net/ipv4/tcp_wmem", 4L * MIB);
         return wmem + 2L * serverReceiveBuffer + 64 * 1024 + MIB;
     }
 
-    private static long procMax(String file, long fallback) throws IOException {
-        Path p = Path.of(file);
-        if (!Files.exists(p)) {
-            return fallback;
-        }
-        // Files.readString misreads procfs files (they claim size 0): read the line instead.
-        String line;
-        try (BufferedReader r = Files.newBufferedReader(p)) {
-            line = r.readLine();
-        }
-        String[] parts = line.trim().split("\\s+");
-        return Long.parseLong(parts[parts.length - 1]);
-    }
 
-    /** Polls a counter until it has not moved for ten polls in a row; returns its value. */
-    private static long settle(LongSupplier counter) throws InterruptedException {
-        long last = -1;
-        int still = 0;
-        for (int i = 0; i < 600 && still < 10; i++) {
-            Thread.sleep(100);
-            long now = counter.getAsLong();
-            still = now == last ? still + 1 : 0;
-            last = now;
-        }
-        return last;
-    }
 
     @Test
     void closeFailsOutstandingOperations() throws Exception {
