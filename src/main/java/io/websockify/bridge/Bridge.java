@@ -34,8 +34,7 @@ public final class Bridge {
     private static final Logger LOG = System.getLogger(Bridge.class.getName());
 
     private final ClientSide client;
-    private final BufferPool small;
-    private final BufferPool large;
+    private final ReadBuffers buffers;
     private final String label;
     private final Level eventLevel;
     private final Consumer<Bridge> onFinished;
@@ -53,6 +52,7 @@ public final class Bridge {
     private boolean targetEof;
     private Throwable targetError;
     private boolean lastReadFilled;
+    private int lastReadCapacity;
     // client → target
     private boolean writing;
     private boolean drainThenCloseTarget;
@@ -81,17 +81,14 @@ public final class Bridge {
 
     /**
      * @param client     the WebSocket side; the caller has already paused its reading until the target connects
-     * @param small      buffers for reads while the target is quiet (an idle session holds one of these)
-     * @param large      buffers for reads while the target streams
+     * @param buffers    where reads from the target go, sized by how much the target sends
      * @param label      names the session in logs, without secrets
      * @param verbose    log connection events at INFO rather than DEBUG
      * @param onFinished called once when both sides are closed
      */
-    public Bridge(ClientSide client, BufferPool small, BufferPool large, String label, boolean verbose,
-                  Consumer<Bridge> onFinished) {
+    public Bridge(ClientSide client, ReadBuffers buffers, String label, boolean verbose, Consumer<Bridge> onFinished) {
         this.client = client;
-        this.small = small;
-        this.large = large;
+        this.buffers = buffers;
         this.label = label;
         this.eventLevel = verbose ? Level.INFO : Level.DEBUG;
         this.onFinished = onFinished;
@@ -319,7 +316,7 @@ public final class Bridge {
                 boolean wait = t.waitsForReadable()
                         && ((!lastReadFilled && !readable) || inlineReads >= MAX_INLINE_READS);
                 if (!wait) {
-                    buf = lastReadFilled ? large.acquire() : small.acquire();
+                    buf = buffers.next(lastReadCapacity, lastReadFilled);
                 }
             } finally {
                 lock.unlock();
@@ -369,11 +366,15 @@ public final class Bridge {
         lock.lock();
         try {
             reading = false;
-            if (n < 0) {
+            if (finished) {
+                // The session ended while this read was under way: drop the data, give the buffer back below.
+                readAgain = false;
+            } else if (n < 0) {
                 targetEof = true;
                 eofNow = !sending && pending == null;
             } else {
                 lastReadFilled = !buf.hasRemaining();
+                lastReadCapacity = buf.capacity();
                 buf.flip();
                 if (sending) {
                     pending = buf;
@@ -559,14 +560,7 @@ public final class Bridge {
     }
 
     private void release(ByteBuffer b) {
-        if (b == null) {
-            return;
-        }
-        if (b.capacity() == large.bufferSize()) {
-            large.release(b);
-        } else {
-            small.release(b);
-        }
+        buffers.release(b);
     }
 
     private static String describe(Throwable t) {

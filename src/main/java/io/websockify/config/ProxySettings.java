@@ -61,7 +61,7 @@ public record ProxySettings(
     public static final String IO_THREADS = "websockify.io-threads";
     public static final String NOVNC = "websockify.novnc";
 
-    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
 
     /** Every path of every route, in order. */
     public List<String> paths() {

@@ -28,7 +28,7 @@ final class SessionOpener {
         String label = "session " + sessionId + " from " + info.client()
                 + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
                 + (info.token() != null ? " token " + info.token() : "");
-        Bridge b = new Bridge(client, runtime.smallBuffers(), runtime.largeBuffers(), label,
+        Bridge b = new Bridge(client, runtime.readBuffers(), label,
                 runtime.settings().verbose(), finished -> {
                     runtime.registry().remove(finished);
                     onEnd.run();

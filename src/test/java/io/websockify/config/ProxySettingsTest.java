@@ -29,7 +29,7 @@ class ProxySettingsTest {
         assertEquals(List.of("/websockify"), s.paths());
         assertEquals(Duration.ofSeconds(10), s.connectTimeout());
         assertEquals(Duration.ZERO, s.sendTimeout());
-        assertEquals(65536, s.bufferSize());
+        assertEquals(262144, s.bufferSize());
         assertTrue(!s.permessageDeflate() && !s.anyPath() && !s.verbose() && s.web() == null);
     }
 
