@@ -1,6 +1,7 @@
 package io.websockify.endpoint;
 
 import io.websockify.config.Limits;
+import io.websockify.reactor.Reactor;
 import io.websockify.websocket.ConnectionOptions;
 import io.websockify.websocket.OpeningHandshake;
 import io.websockify.websocket.TomcatUpgradeHandler;
@@ -62,10 +63,13 @@ final class BuiltinUpgrade {
         ConnectionOptions options = mode == Subprotocol.BASE64 ? base64Options : binaryOptions;
         String id = "b" + Long.toHexString(ids.incrementAndGet());
         TomcatUpgradeHandler handler = request.upgrade(TomcatUpgradeHandler.class);
+        // One I/O thread for the client connection and its target: a streaming session then moves its data
+        // without crossing threads.
+        Reactor reactor = runtime.reactors().next();
         handler.prepare(socket -> {
             WebSocketConnection connection = new WebSocketConnection(socket, options, runtime.openConnections());
-            runtime.opener().open(connection, id, info, connection::attach, () -> { });
+            runtime.opener().open(connection, id, info, connection::attach, () -> { }, reactor);
             return connection;
-        }, info.onEnd());
+        }, info.onEnd(), reactor);
     }
 }

@@ -58,7 +58,7 @@ public final class ProxyEndpoint extends Endpoint {
             if (f != null) {
                 f.cancel(false);
             }
-        });
+        }, null);
         if (b == null) {
             return;
         }

@@ -4,7 +4,7 @@ import io.websockify.bridge.BufferPool;
 import io.websockify.bridge.ReadBuffers;
 import io.websockify.config.ProxySettings;
 import io.websockify.route.Router;
-import io.websockify.target.Reactors;
+import io.websockify.reactor.Reactors;
 import io.websockify.target.TargetConnector;
 import io.websockify.websocket.OpenConnections;
 import io.websockify.target.TargetTls;
@@ -112,6 +112,11 @@ public final class ProxyRuntime implements AutoCloseable {
 
     TargetConnector connector() {
         return connector;
+    }
+
+    /** The socket I/O threads: target sockets, and the built-in engine's plain client connections. */
+    Reactors reactors() {
+        return reactors;
     }
 
     ReadBuffers readBuffers() {

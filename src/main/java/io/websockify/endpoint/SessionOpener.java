@@ -4,6 +4,7 @@ import io.websockify.bridge.Bridge;
 import io.websockify.bridge.ClientSide;
 import io.websockify.bridge.CloseStatus;
 import io.websockify.bridge.TargetChannel;
+import io.websockify.reactor.Reactor;
 import io.websockify.target.ConnectCallback;
 
 import java.util.function.Consumer;
@@ -22,9 +23,11 @@ final class SessionOpener {
     /**
      * Opens a session for {@code client}. {@code attach} receives the bridge before anything can call back into
      * the client; {@code onEnd} runs once when the session is over. Returns null when the deployment is shutting
-     * down: the client has then been closed with the shutdown status.
+     * down: the client has then been closed with the shutdown status. The target's socket runs on {@code reactor}
+     * (null: the next in turn).
      */
-    Bridge open(ClientSide client, String sessionId, HandshakeInfo info, Consumer<Bridge> attach, Runnable onEnd) {
+    Bridge open(ClientSide client, String sessionId, HandshakeInfo info, Consumer<Bridge> attach, Runnable onEnd,
+                Reactor reactor) {
         String label = "session " + sessionId + " from " + info.client()
                 + (info.user() != null ? " (" + info.user() + ")" : "") + " on " + info.path()
                 + (info.token() != null ? " token " + info.token() : "");
@@ -41,7 +44,7 @@ final class SessionOpener {
             return null;
         }
         String target = info.target().describe();
-        runtime.connector().connect(info.target(), new ConnectCallback() {
+        runtime.connector().connect(info.target(), reactor, new ConnectCallback() {
             @Override
             public void connected(TargetChannel channel) {
                 b.targetConnected(channel);

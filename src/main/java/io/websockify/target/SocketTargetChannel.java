@@ -1,6 +1,7 @@
 package io.websockify.target;
 
 import io.websockify.bridge.TargetChannel;
+import io.websockify.reactor.Reactor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package io.websockify.target;
 
+import io.websockify.reactor.Reactor;
+import io.websockify.reactor.Reactors;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -34,15 +37,24 @@ public final class TargetConnector {
     }
 
     public void connect(Target target, ConnectCallback callback) {
+        connect(target, null, callback);
+    }
+
+    /**
+     * Connects to {@code target}; its socket's I/O runs on {@code reactor} (null: the next in turn), so a client
+     * connection watched by the same reactor and its target share one thread.
+     */
+    public void connect(Target target, Reactor reactor, ConnectCallback callback) {
+        Reactor r = reactor != null ? reactor : reactors.next();
         if (target instanceof Target.Tcp t) {
-            tcp.connect(t.address(),
+            tcp.connect(t.address(), r,
                     tls == null ? callback : tls.handshakeThen(t.address(), callback, timer, timeout));
         } else if (target instanceof Target.Unix u) {
             SocketChannel ch = null;
             try {
                 ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 ch.connect(UnixDomainSocketAddress.of(u.path()));
-                callback.connected(new SocketTargetChannel(ch, reactors.next(), u.describe()));
+                callback.connected(new SocketTargetChannel(ch, r, u.describe()));
             } catch (IOException | RuntimeException e) {
                 if (ch != null) {
                     try {

@@ -1,6 +1,8 @@
 package io.websockify.target;
 
 import io.websockify.config.HostPort;
+import io.websockify.reactor.Reactor;
+import io.websockify.reactor.Reactors;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,6 +40,11 @@ public final class TcpConnector {
     }
 
     public void connect(HostPort target, ConnectCallback callback) {
+        connect(target, null, callback);
+    }
+
+    /** Connects on {@code reactor} (null: the next in turn), so a session's sockets can share one I/O thread. */
+    public void connect(HostPort target, Reactor reactor, ConnectCallback callback) {
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(target.host());
@@ -45,22 +52,24 @@ public final class TcpConnector {
             callback.failed(e);
             return;
         }
-        connect(target, List.of(addresses), callback);
+        connect(target, List.of(addresses), reactor, callback);
     }
 
     /** Tries {@code addresses} in order on {@code target}'s port; the first that connects in time wins. */
-    void connect(HostPort target, List<InetAddress> addresses, ConnectCallback callback) {
-        new Attempt(target, addresses, callback).next(0, null);
+    void connect(HostPort target, List<InetAddress> addresses, Reactor reactor, ConnectCallback callback) {
+        new Attempt(target, addresses, reactor != null ? reactor : reactors.next(), callback).next(0, null);
     }
 
     private final class Attempt {
         private final HostPort target;
         private final List<InetAddress> addresses;
+        private final Reactor reactor;
         private final ConnectCallback callback;
 
-        Attempt(HostPort target, List<InetAddress> addresses, ConnectCallback callback) {
+        Attempt(HostPort target, List<InetAddress> addresses, Reactor reactor, ConnectCallback callback) {
             this.target = target;
             this.addresses = addresses;
+            this.reactor = reactor;
             this.callback = callback;
         }
 
@@ -80,7 +89,6 @@ public final class TcpConnector {
                 next(index + 1, e);
                 return;
             }
-            Reactor reactor = reactors.next();
             Pending pending = new Pending(ch, reactor, address, index);
             pending.expiry = timer.schedule(() -> pending.fail(new IOException("connect to " + address
                     + " timed out after " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,7 @@
 package io.websockify.websocket;
 
+import io.websockify.reactor.ChannelWatch;
+import io.websockify.reactor.Reactor;
 import jakarta.servlet.http.WebConnection;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -25,6 +28,11 @@ import java.util.function.Function;
  * connection leave the socket alone (no read events while the bridge is busy) and write from the bridge's threads
  * without a hand-off. Loaded only on Tomcat 10.1 and later.
  *
+ * <p>A plain (non-TLS) NIO connection whose handshake response is out leaves Tomcat's poller after the first read
+ * event: one of the proxy's reactors waits for it to become readable or writable and runs the connection on its
+ * own thread, as it does the target socket. That saves the hand-off from Tomcat's poller to a request thread on
+ * every client message. TLS connections stay with Tomcat, whose channel encrypts.
+ *
  * <p>Tomcat creates the instance in {@code HttpServletRequest.upgrade}; the caller must then call {@link #prepare}
  * before returning from the request. Tomcat calls {@link #setSocketWrapper}, then {@link #init}, then
  * {@link #upgradeDispatch} for every socket event, one at a time per connection.
@@ -34,6 +42,12 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
     private volatile Runnable abandoned;
     private volatile SocketWrapperBase<?> wrapper;
     private volatile WebSocketConnection connection;
+    private volatile Reactor reactor;
+    /** Set for a connection the reactor watches: its socket, read and written directly. */
+    private volatile SocketChannel plain;
+    private volatile ChannelWatch watch;
+    /** A direct write the socket could not take at once, finished on the reactor's thread. */
+    private volatile ByteBuffer[] unwritten;
 
     /** Tomcat instantiates this class itself. */
     public TomcatUpgradeHandler() {
@@ -41,11 +55,13 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
 
     /**
      * Tells the handler how to make its connection once Tomcat hands over the socket, and what to run instead when
-     * the connection goes away before that (what the session would have released at its end).
+     * the connection goes away before that (what the session would have released at its end), and which reactor
+     * runs a plain connection.
      */
-    public void prepare(Function<RawSocket, WebSocketConnection> factory, Runnable abandoned) {
+    public void prepare(Function<RawSocket, WebSocketConnection> factory, Runnable abandoned, Reactor reactor) {
         this.factory = factory;
         this.abandoned = abandoned;
+        this.reactor = reactor;
     }
 
     @Override
@@ -59,6 +75,14 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
     @Override
     public void init(WebConnection webConnection) {
         abandoned = null;
+        SocketWrapperBase<?> w = wrapper;
+        // Only Tomcat's plain NIO channel reads and writes the socket unchanged; anything still in Tomcat's output
+        // buffer must go out through Tomcat first.
+        if (reactor != null && w.getSocket() instanceof NioChannel ch && ch.getClass() == NioChannel.class
+                && !w.hasDataToWrite()) {
+            plain = ch.getIOChannel();
+            watch = new ChannelWatch(plain, reactor);
+        }
         connection = factory.apply(this);
     }
 
@@ -71,6 +95,13 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
         switch (status) {
             case OPEN_READ:
                 drained = false;
+                if (watch != null) {
+                    // From now on the reactor tells when to read; Tomcat's poller is not asked again.
+                    if (c.onReadable() == WebSocketConnection.ReadState.NEED_DATA) {
+                        awaitReadable();
+                    }
+                    return wrapper.isClosed() ? SocketState.CLOSED : SocketState.SUSPENDED;
+                }
                 return switch (c.onReadable()) {
                     case NEED_DATA -> SocketState.UPGRADED;
                     case PAUSED -> SocketState.SUSPENDED;
@@ -153,6 +184,15 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
      */
     @Override
     public boolean write(ByteBuffer... srcs) throws IOException {
+        if (plain != null) {
+            plain.write(srcs);
+            if (!hasRemaining(srcs)) {
+                return true;
+            }
+            unwritten = srcs;
+            watch.whenWritable(this::writeRest);
+            return false;
+        }
         SocketWrapperBase<?> w = wrapper;
         if (!w.hasAsyncIO()) {
             for (ByteBuffer b : srcs) {
@@ -200,6 +240,41 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
         }
     };
 
+    /** Reactor thread: the socket can take more of a direct write. */
+    private void writeRest() {
+        ByteBuffer[] srcs = unwritten;
+        try {
+            plain.write(srcs);
+        } catch (IOException e) {
+            unwritten = null;
+            connection.onFailure(e);
+            return;
+        }
+        if (hasRemaining(srcs)) {
+            watch.whenWritable(this::writeRest);
+        } else {
+            unwritten = null;
+            connection.onWritable();
+        }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] srcs) {
+        for (ByteBuffer b : srcs) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reactor thread: data arrived on a watched connection. */
+    private void readableByReactor() {
+        drained = false;
+        if (connection.onReadable() == WebSocketConnection.ReadState.NEED_DATA) {
+            awaitReadable();
+        }
+    }
+
     /** Buffered writes only: Tomcat says the socket can take more. */
     private void writable() {
         try {
@@ -216,11 +291,20 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, R
     @Override
     public void awaitReadable() {
         drained = false;
-        wrapper.registerReadInterest();
+        ChannelWatch wt = watch;
+        if (wt != null) {
+            wt.whenReadable(this::readableByReactor);
+        } else {
+            wrapper.registerReadInterest();
+        }
     }
 
     @Override
     public void close() {
         wrapper.close();
+        ChannelWatch wt = watch;
+        if (wt != null) {
+            wt.cancel();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.websockify.target;
 
 import io.websockify.bridge.TargetChannel;
 import io.websockify.config.HostPort;
+import io.websockify.reactor.Reactors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class TcpConnectorTest {
 
     private CompletableFuture<Object> connect(Duration timeout, int port, InetAddress... addresses) {
         CompletableFuture<Object> result = new CompletableFuture<>();
-        new TcpConnector(reactors, timer, timeout).connect(new HostPort("test", port), List.of(addresses),
+        new TcpConnector(reactors, timer, timeout).connect(new HostPort("test", port), List.of(addresses), null,
                 new ConnectCallback() {
                     @Override
                     public void connected(TargetChannel channel) {

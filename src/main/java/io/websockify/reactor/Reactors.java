@@ -1,10 +1,10 @@
-package io.websockify.target;
+package io.websockify.reactor;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The proxy's target I/O threads: a fixed set of {@link Reactor}s, each new connection going to the next in turn.
+ * The proxy's socket I/O threads: a fixed set of {@link Reactor}s, each new connection going to the next in turn.
  * Thread-safe; closing stops every thread.
  */
 public final class Reactors implements AutoCloseable {
@@ -24,7 +24,8 @@ public final class Reactors implements AutoCloseable {
         }
     }
 
-    Reactor next() {
+    /** The reactor the next connection should use. */
+    public Reactor next() {
         return reactors[Math.floorMod(next.getAndIncrement(), reactors.length)];
     }
 

@@ -1,4 +1,4 @@
-package io.websockify.target;
+package io.websockify.reactor;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -9,15 +9,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One thread that waits for readiness of target sockets (TCP and Unix) and completes what became possible. Most
- * operations never come here: {@link SocketTargetChannel} tries them on the caller's thread first, and registers
- * with a reactor only when the socket is not ready. Completion handlers run on this thread, so they must not
- * block — the bridge's never do.
+ * One thread that waits for readiness of sockets (targets, and the built-in engine's client connections) and
+ * completes what became possible. Most operations never come here: channels try them on the caller's thread first,
+ * and register with a reactor only when the socket is not ready. Completion handlers run on this thread, so they
+ * must not block — the bridge's and the engine's never do.
  */
-final class Reactor implements AutoCloseable {
+public final class Reactor implements AutoCloseable {
 
     /** Something registered with a reactor. Both methods run on the reactor's thread only. */
-    interface Selectable {
+    public interface Selectable {
         /** Registers for (or updates, or cancels) what it now waits for. */
         void updateInterest(Selector selector);
 
@@ -39,7 +39,7 @@ final class Reactor implements AutoCloseable {
     }
 
     /** Asks the reactor to re-read what {@code c} waits for. */
-    void changed(Selectable c) {
+    public void changed(Selectable c) {
         changed.add(c);
         // On the reactor's own thread the loop looks at the changes before it waits again: no wake-up needed
         // (a streaming session hands its reads back here every few reads).
@@ -68,7 +68,7 @@ final class Reactor implements AutoCloseable {
             } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                System.getLogger(Reactor.class.getName()).log(Level.WARNING, "target socket reactor: " + e, e);
+                System.getLogger(Reactor.class.getName()).log(Level.WARNING, "socket reactor: " + e, e);
             }
         }
     }
