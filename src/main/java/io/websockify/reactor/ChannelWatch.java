@@ -73,9 +73,16 @@ public final class ChannelWatch implements Reactor.Selectable {
             runAll();
             return;
         }
-        int ready = k.readyOps();
-        // Clear first: a callback may ask again at once.
-        k.interestOps(k.interestOps() & ~ready);
+        int ready;
+        try {
+            ready = k.readyOps();
+            // Clear first: a callback may ask again at once.
+            k.interestOps(k.interestOps() & ~ready);
+        } catch (CancelledKeyException e) {
+            // Closed by its owner meanwhile.
+            runAll();
+            return;
+        }
         if ((ready & SelectionKey.OP_READ) != 0) {
             run(true);
         }
