@@ -2,6 +2,7 @@ package io.websockify.reactor;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -62,7 +63,11 @@ public final class Reactor implements AutoCloseable {
                 }
                 Set<SelectionKey> keys = selector.selectedKeys();
                 for (SelectionKey k : keys) {
-                    ((Selectable) k.attachment()).ready(k);
+                    try {
+                        ((Selectable) k.attachment()).ready(k);
+                    } catch (CancelledKeyException e) {
+                        // Its channel was closed by another thread meanwhile: nothing left to do for it.
+                    }
                 }
                 keys.clear();
             } catch (ClosedSelectorException e) {
