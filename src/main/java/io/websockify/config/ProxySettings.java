@@ -23,7 +23,8 @@ import java.util.List;
  * @param verbose          log every connection and close at INFO ({@code websockify.verbose})
  * @param web              directory served as static files, or null ({@code websockify.web})
  * @param fileOnly         no directory listings under {@code web} ({@code websockify.file-only})
- * @param ioThreads        threads completing target I/O; 0 = number of processors ({@code websockify.io-threads})
+ * @param ioThreads        socket I/O threads (targets, plain client connections of the built-in engine); 0 = number
+ *                         of processors ({@code websockify.io-threads})
  * @param novnc            serve the bundled noVNC page's helpers (its route config, caching headers)
  *                         ({@code websockify.novnc}; default on in a WAR, off in the standalone command, whose
  *                         {@code --novnc} turns it on)

@@ -52,7 +52,8 @@ final class Options {
                     + "it (default off: VNC data is already compressed)"),
             Option.value("buffer-size", "BYTES", "largest read from the target, hence largest message to the "
                     + "client (default " + ProxySettings.DEFAULT_BUFFER_SIZE + ")"),
-            Option.value("io-threads", "N", "threads completing target I/O (default 0 = one per processor)"),
+            Option.value("io-threads", "N", "threads waiting for target sockets and plain client connections "
+                    + "(default 0 = one per processor)"),
             Option.flag("ssl-target", "connect to TCP targets over TLS, verifying their certificate and host "
                     + "name (Unix-socket targets stay plain)"),
             Option.value("ssl-target-trust", "FILE", "with --ssl-target: PEM file of CA certificates, or a "
