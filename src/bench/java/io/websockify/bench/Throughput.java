@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class Throughput {
     private static final int FRAME = 64 * 1024;
+    /** Least warm-up time per proxy and direction. */
+    private static final long WARM_NANOS = 3_000_000_000L;
 
     private Throughput() {
     }
@@ -26,15 +28,21 @@ final class Throughput {
         boolean c2t = ctx.options().directions().contains("c2t");
         for (ProxyProcess p : proxies) {
             try {
-                // One whole transfer each way, for every proxy alike: with a quarter, our first measured round was
-                // still 30-50 % slower while the JIT compiled (its threads count as proxy CPU), which measured the
-                // start-up of a long-running server rather than its steady state.
+                // Whole transfers each way for at least WARM_NANOS, for every proxy alike: with less, our first
+                // measured round was 30-50 % slower while the JIT compiled (its threads count as proxy CPU), which
+                // measured the start-up of a long-running server rather than its steady state. Counted in time, not
+                // bytes: with 256 KiB messages 1 GiB is only 4,096 trips through the data path, too few for the
+                // JIT's thresholds.
                 long warm = Math.max(32L << 20, bytes);
                 if (t2c) {
-                    targetToClient(p, warm, 99);
+                    for (long t0 = System.nanoTime(); System.nanoTime() - t0 < WARM_NANOS; ) {
+                        targetToClient(p, warm, 99);
+                    }
                 }
                 if (c2t) {
-                    clientToTarget(p, warm, 98);
+                    for (long t0 = System.nanoTime(); System.nanoTime() - t0 < WARM_NANOS; ) {
+                        clientToTarget(p, warm, 98);
+                    }
                 }
             } catch (IOException e) {
                 ctx.say("  %s: warm-up failed: %s", p.kind.label, Ctx.describe(e));
