@@ -367,8 +367,8 @@ public final class Bridge {
         try {
             reading = false;
             if (finished) {
-                // The session ended while this read was under way: drop the data, give the buffer back below.
-                readAgain = false;
+                // The session ended while this read was under way: the data is dropped and the buffer given back
+                // below (no send or pending slot would ever return it).
             } else if (n < 0) {
                 targetEof = true;
                 eofNow = !sending && pending == null;
