@@ -3,11 +3,11 @@ package io.websockify.endpoint;
 import io.websockify.bridge.BufferPool;
 import io.websockify.bridge.ReadBuffers;
 import io.websockify.config.ProxySettings;
-import io.websockify.route.Router;
 import io.websockify.reactor.Reactors;
+import io.websockify.route.Router;
 import io.websockify.target.TargetConnector;
-import io.websockify.websocket.OpenConnections;
 import io.websockify.target.TargetTls;
+import io.websockify.websocket.OpenConnections;
 
 import java.io.IOException;
 import java.time.Duration;
