@@ -1,7 +1,9 @@
 package io.websockify.bridge;
 
+import io.websockify.testkit.Frames;
 import io.websockify.testkit.Pattern;
 import io.websockify.testkit.ProxyWar;
+import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.WsClient;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -129,6 +131,37 @@ class BridgeDataTest {
         TcpTarget.Conn conn = ECHO.connections().get(ECHO.connections().size() - 1);
         assertTrue(conn.awaitDone(20), "target saw the end of the stream");
         assertEquals(Pattern.digestOf(42, total), conn.receivedSha);
+    }
+
+    /**
+     * Frames that arrive in the same write as the upgrade request (so the container has already read them with the
+     * request) are forwarded, then the connection goes on as usual.
+     */
+    @Test
+    void framesSentWithTheUpgradeRequestAreForwarded() throws Exception {
+        byte[] first = new Pattern(7).bytes(3000);
+        byte[] second = new Pattern(8).bytes(100);
+        String key = Base64.getEncoder().encodeToString(new Pattern(9).bytes(16));
+        String request = "GET /data/websockify HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n";
+        try (RawWebSocket raw = RawWebSocket.open("127.0.0.1", base.getPort(), 0)) {
+            raw.writeRaw(Frames.concat(request.getBytes(StandardCharsets.ISO_8859_1), Frames.frame(0x82, first)));
+            assertEquals(101, raw.readResponse().status());
+            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+            while (echoed.size() < first.length) {
+                RawWebSocket.Frame f = raw.readFrame();
+                assertEquals(2, f.opcode());
+                echoed.writeBytes(f.payload());
+            }
+            assertArrayEquals(first, echoed.toByteArray());
+            raw.sendBinary(second);
+            echoed.reset();
+            while (echoed.size() < second.length) {
+                echoed.writeBytes(raw.readFrame().payload());
+            }
+            assertArrayEquals(second, echoed.toByteArray());
+        }
     }
 
     /** Many small messages keep their order. */
