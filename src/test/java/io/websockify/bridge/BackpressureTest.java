@@ -5,6 +5,7 @@ import io.websockify.testkit.Pattern;
 import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -76,7 +77,7 @@ class BackpressureTest {
 
             MessageDigest md = Pattern.sha256();
             long[] count = {0};
-            RawWebSocket.Frame close = ws.readUntilClose(md, count);
+            WsFrame close = ws.readUntilClose(md, count);
             assertEquals(FLOOD, count[0], "every byte arrived once the client read");
             assertEquals(Pattern.digestOf(99, FLOOD), Pattern.hex(md.digest()));
             assertEquals(1000, close.closeCode());

@@ -6,6 +6,7 @@ import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.WsClient;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -150,7 +151,7 @@ class BridgeDataTest {
             assertEquals(101, raw.readResponse().status());
             ByteArrayOutputStream echoed = new ByteArrayOutputStream();
             while (echoed.size() < first.length) {
-                RawWebSocket.Frame f = raw.readFrame();
+                WsFrame f = raw.readFrame();
                 assertEquals(2, f.opcode());
                 echoed.writeBytes(f.payload());
             }

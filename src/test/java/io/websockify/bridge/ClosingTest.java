@@ -5,6 +5,7 @@ import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.WsClient;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -160,7 +161,7 @@ class ClosingTest {
             TcpTarget.Conn conn = TARGET.connection(mark, 10);
             deployer.undeploy("undeployed");
             deployed = false;
-            RawWebSocket.Frame f = raw.readFrame();
+            WsFrame f = raw.readFrame();
             while (f.opcode() != 8) {
                 f = raw.readFrame();
             }

@@ -4,6 +4,7 @@ import io.websockify.testkit.Pattern;
 import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -50,7 +51,7 @@ class ReadSizeTest {
             MessageDigest digest = Pattern.sha256();
             long received = 0;
             int largest = 0;
-            RawWebSocket.Frame f;
+            WsFrame f;
             while ((f = raw.readFrame()).opcode() != 8) {
                 assertEquals(2, f.opcode());
                 digest.update(f.payload());

@@ -3,6 +3,7 @@ package io.websockify.endpoint;
 import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -100,7 +101,7 @@ class HandshakeTest {
             // "Hello" compressed with no context takeover (RFC 7692 section 7.2.3.1), RSV1 set.
             byte[] hello = {(byte) 0xf2, 0x48, (byte) 0xcd, (byte) 0xc9, (byte) 0xc9, 0x07, 0x00};
             ws.sendFrame(true, 0x42, hello, true);
-            RawWebSocket.Frame f = ws.readFrame();
+            WsFrame f = ws.readFrame();
             java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
             byte[] in = java.util.Arrays.copyOf(f.payload(), f.payload().length + 4);
             in[in.length - 3] = 0;

@@ -4,6 +4,7 @@ import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.WsClient;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -119,7 +120,7 @@ class LimitsTest {
         try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             assertEquals(101, ws.handshake("/timeouts/websockify", Map.of()).status());
             TcpTarget.Conn conn = ECHO.connection(mark, 10);
-            RawWebSocket.Frame f;
+            WsFrame f;
             int pings = 0;
             do {
                 f = ws.readFrame();
@@ -140,13 +141,13 @@ class LimitsTest {
         try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             assertEquals(101, ws.handshake("/timeouts/websockify", Map.of()).status());
             for (int pings = 0; pings < 5; ) {
-                RawWebSocket.Frame f = ws.readFrame();
+                WsFrame f = ws.readFrame();
                 assertTrue(f.opcode() == 9, "only pings arrive while idle, got opcode " + f.opcode());
                 pings++;
                 ws.sendFrame(true, 10, f.payload(), true);
             }
             ws.sendBinary(new byte[] {42});
-            RawWebSocket.Frame echo;
+            WsFrame echo;
             do {
                 echo = ws.readFrame();
                 if (echo.opcode() == 9) {
@@ -164,7 +165,7 @@ class LimitsTest {
         try (RawWebSocket ws = RawWebSocket.open("127.0.0.1", TcpTarget.tomcatPort(), 0)) {
             assertEquals(101, ws.handshake("/timeouts/idle", Map.of()).status());
             ws.sendBinary(new byte[100_000]);
-            RawWebSocket.Frame f;
+            WsFrame f;
             do {
                 f = ws.readFrame();
                 if (f.opcode() == 9) {

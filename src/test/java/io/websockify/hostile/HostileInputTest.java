@@ -5,6 +5,7 @@ import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.Wire;
 import io.websockify.testkit.WsClient;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -374,10 +375,10 @@ class HostileInputTest {
      * and returns the server's close frame. The client then answers the close as RFC 6455 asks (a client that does
      * not is {@link #clientIgnoringTheServersClose its own case}) and the server must close the connection.
      */
-    private static Wire.Frame closeAfter(String what, byte[] attack) throws Exception {
+    private static WsFrame closeAfter(String what, byte[] attack) throws Exception {
         try (Wire w = upgraded(WS)) {
             w.write(attack);
-            Wire.Frame close = w.readUntilClose();
+            WsFrame close = w.readUntilClose();
             w.write(Frames.frame(0x88, Frames.closePayload(close.closeCode(), new byte[0])));
             assertTrue(w.awaitServerClose(30_000), what + ": the server closed with " + close.describe()
                     + " but kept the connection open");
@@ -424,12 +425,12 @@ class HostileInputTest {
      * Reads until the server's close frame, failing at once if the message that should have been refused reached the
      * target whole ({@code whole} bytes) instead. The target is a sink, so no data flows back to the client.
      */
-    private static Wire.Frame refused(Opened o, long whole, String what) throws Exception {
+    private static WsFrame refused(Opened o, long whole, String what) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         o.wire().socket().setSoTimeout(100);
         while (true) {
             try {
-                Wire.Frame f = o.wire().readFrame();
+                WsFrame f = o.wire().readFrame();
                 if (f.opcode() == 8) {
                     return f;
                 }
@@ -446,7 +447,7 @@ class HostileInputTest {
         }
     }
 
-    private static void assertClose(int code, Wire.Frame close, String what) {
+    private static void assertClose(int code, WsFrame close, String what) {
         assertEquals(code, close.closeCode(), what + ": server answered " + close.describe());
     }
 
@@ -527,7 +528,7 @@ class HostileInputTest {
     /** A valid client close is echoed, code and reason: the protocol checks above are not over-eager. */
     @Test
     void validCloseEchoed() throws Exception {
-        Wire.Frame close = closeAfter("valid close", Frames.frame(0x88, Frames.closePayload(4321, Frames.utf8("bye ✓"))));
+        WsFrame close = closeAfter("valid close", Frames.frame(0x88, Frames.closePayload(4321, Frames.utf8("bye ✓"))));
         assertEquals(4321, close.closeCode(), close.describe());
         assertEquals("bye ✓", close.closeReason(), close.describe());
     }
@@ -576,7 +577,7 @@ class HostileInputTest {
             w.writeInBackground(Frames.frame(0x82, exact));
             java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
             while (back.size() < exact.length) {
-                Wire.Frame f = w.readFrame();
+                WsFrame f = w.readFrame();
                 assertEquals(2, f.opcode(), "echo of a message at the limit: " + f.describe());
                 back.writeBytes(f.payload());
             }
@@ -612,7 +613,7 @@ class HostileInputTest {
             o.wire().write(Frames.frame(0x81, Frames.utf8("text")));
             Thread.sleep(300);
             long data = 0;
-            Wire.Frame f;
+            WsFrame f;
             try {
                 while ((f = o.wire().readFrame()).opcode() != 8) {
                     data += f.payload().length;
@@ -652,7 +653,7 @@ class HostileInputTest {
 
     @Test
     void textOnBinarySession1003() throws Exception {
-        Wire.Frame close = closeAfter("text", Frames.frame(0x81, Frames.utf8("hello")));
+        WsFrame close = closeAfter("text", Frames.frame(0x81, Frames.utf8("hello")));
         assertClose(1003, close, "text frame on a binary session");
         assertEquals("Unsupported: Text frames are not supported", close.closeReason());
     }
@@ -852,7 +853,7 @@ class HostileInputTest {
             ECHO.connection(mark, 30);
             byte[] probe = {1, 2, 3, 4};
             w.write(Frames.frame(0x82, probe));
-            Wire.Frame f = w.readFrame();
+            WsFrame f = w.readFrame();
             assertArrayEquals(probe, f.payload(), path + " was upgraded and must echo: " + f.describe());
         }
     }

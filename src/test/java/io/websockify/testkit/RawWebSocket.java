@@ -22,16 +22,6 @@ import java.util.Map;
  */
 public final class RawWebSocket implements AutoCloseable {
     /** One frame as received. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
-        public int closeCode() {
-            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-        }
-
-        public String closeReason() {
-            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-        }
-    }
-
     /** The HTTP response to a handshake. */
     public record Response(int status, Map<String, String> headers, String statusLine) {
         public String header(String name) {
@@ -87,7 +77,7 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
         response = readResponse();
         if (response.status == 101) {
-            String expect = accept(h.get("Sec-WebSocket-Key"));
+            String expect = WsFrame.accept(h.get("Sec-WebSocket-Key"));
             if (!expect.equals(response.header("Sec-WebSocket-Accept"))) {
                 throw new IOException("bad Sec-WebSocket-Accept: " + response.header("Sec-WebSocket-Accept"));
             }
@@ -187,34 +177,14 @@ public final class RawWebSocket implements AutoCloseable {
         sendFrame(true, 8, p, true);
     }
 
-    public Frame readFrame() throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) {
-            len = in.readUnsignedShort();
-        } else if (len == 127) {
-            len = in.readLong();
-        }
-        byte[] mask = null;
-        if ((b1 & 0x80) != 0) {
-            mask = new byte[4];
-            in.readFully(mask);
-        }
-        byte[] p = new byte[(int) len];
-        in.readFully(p);
-        if (mask != null) {
-            for (int i = 0; i < p.length; i++) {
-                p[i] ^= mask[i & 3];
-            }
-        }
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, p);
+    public WsFrame readFrame() throws IOException {
+        return WsFrame.read(in, Integer.MAX_VALUE - 8);
     }
 
     /** Reads data frames into {@code digest} until a close frame, which is returned. */
-    public Frame readUntilClose(MessageDigest digest, long[] count) throws IOException {
+    public WsFrame readUntilClose(MessageDigest digest, long[] count) throws IOException {
         while (true) {
-            Frame f = readFrame();
+            WsFrame f = readFrame();
             if (f.opcode() == 8) {
                 return f;
             }
@@ -235,16 +205,6 @@ public final class RawWebSocket implements AutoCloseable {
 
     public Response response() {
         return response;
-    }
-
-    static String accept(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] d = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(d);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -54,22 +53,6 @@ public final class Wire implements AutoCloseable {
     }
 
     /** One WebSocket frame as the server sent it. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
-        public int closeCode() {
-            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-        }
-
-        public String closeReason() {
-            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-        }
-
-        /** For assertion messages. */
-        public String describe() {
-            return opcode == 8 ? "close " + closeCode() + " '" + closeReason() + "'"
-                    : "frame opcode " + opcode + " with " + payload.length + " bytes";
-        }
-    }
-
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
@@ -167,7 +150,7 @@ public final class Wire implements AutoCloseable {
         h.put("Sec-WebSocket-Key", key);
         write(upgradeRequest("GET", path, h));
         Answer a = answer();
-        if (a.status() == 101 && !accept(key).equals(a.header("Sec-WebSocket-Accept"))) {
+        if (a.status() == 101 && !WsFrame.accept(key).equals(a.header("Sec-WebSocket-Accept"))) {
             throw new IOException("101 with a wrong Sec-WebSocket-Accept: " + a.header("Sec-WebSocket-Accept"));
         }
         return a;
@@ -271,37 +254,14 @@ public final class Wire implements AutoCloseable {
     }
 
     /** Reads one frame. */
-    public Frame readFrame() throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) {
-            len = in.readUnsignedShort();
-        } else if (len == 127) {
-            len = in.readLong();
-        }
-        if (len < 0 || len > 16 << 20) {
-            throw new IOException("the server sent a frame of " + len + " bytes");
-        }
-        byte[] mask = null;
-        if ((b1 & 0x80) != 0) {
-            mask = new byte[4];
-            in.readFully(mask);
-        }
-        byte[] p = new byte[(int) len];
-        in.readFully(p);
-        if (mask != null) {
-            for (int i = 0; i < p.length; i++) {
-                p[i] ^= mask[i & 3];
-            }
-        }
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, p);
+    public WsFrame readFrame() throws IOException {
+        return WsFrame.read(in, 16 << 20);
     }
 
     /** Reads frames until the server's close frame, answering pings; data frames on the way are dropped. */
-    public Frame readUntilClose() throws IOException {
+    public WsFrame readUntilClose() throws IOException {
         while (true) {
-            Frame f = readFrame();
+            WsFrame f = readFrame();
             if (f.opcode() == 8) {
                 return f;
             }
@@ -340,16 +300,6 @@ public final class Wire implements AutoCloseable {
 
     public InputStream input() {
         return in;
-    }
-
-    static String accept(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] d = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(d);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.websockify.testkit.ProxyWar;
 import io.websockify.testkit.RawWebSocket;
 import io.websockify.testkit.TcpTarget;
 import io.websockify.testkit.UnixEcho;
+import io.websockify.testkit.WsFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -206,7 +207,7 @@ class TokenPluginsOverWebSocketTest {
             ws.sendBinary(data);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             while (got.size() < data.length) {
-                RawWebSocket.Frame f = ws.readFrame();
+                WsFrame f = ws.readFrame();
                 assertNotEquals(8, f.opcode(),
                         () -> pathAndQuery + ": closed " + f.closeCode() + " " + f.closeReason());
                 got.write(f.payload());
