@@ -129,7 +129,7 @@ class TokenPluginsOverWebSocketTest {
         route(p, "jwt", "JWTTokenApi", keys.resolve("hmac.key").toString());
         route(p, "jwtrsa", "JWTTokenApi", keys.resolve("rsa.pub").toString());
 
-        // Without redis-server the route points at a closed port; the Redis test then skips (or fails when CI=true).
+        // Without redis-server the route points at a closed port; the Redis test then fails, naming the package.
         if (RedisServer.binary() != null) {
             redis = RedisServer.start();
             redisPort = redis.port;

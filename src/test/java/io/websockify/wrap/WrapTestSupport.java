@@ -1,5 +1,7 @@
 package io.websockify.wrap;
 
+import io.websockify.testkit.RequiredTool;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,14 +25,13 @@ import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Programs, ports, processes and log capture for the wrap tests. */
 public final class WrapTestSupport {
     private WrapTestSupport() {
     }
 
-    /** {@code python3}, which the test programs are written in; skips (never on CI) when it is missing. */
+    /** {@code python3}, which the test programs are written in; the test fails when it is missing. */
     public static String python() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path p = Path.of(dir, "python3");
@@ -38,23 +39,15 @@ public final class WrapTestSupport {
                 return p.toString();
             }
         }
-        requireOnCi("python3 not found: the wrap tests need the Debian package python3");
-        return null;
+        throw RequiredTool.missing("python3 not found: the wrap tests need the Debian package python3");
     }
 
-    /** Skips the test with {@code message}, or fails it when CI=true. */
-    public static void requireOnCi(String message) {
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        assumeTrue(false, message);
-    }
-
-    /** The port-moving library must be in the build (it is on CI); skips elsewhere when it is not. */
+    /** The port-moving library must be in the build; the test fails when it is not. */
     public static void requireRebindLibrary() {
         String resource = RebindLibrary.resourceName();
         if (resource == null || WrapTestSupport.class.getClassLoader().getResource(resource) == null) {
-            requireOnCi("librebind.so was not built (" + resource + "): install the Debian package gcc and rebuild");
+            throw RequiredTool.missing("librebind.so was not built (" + resource + "): the build needs the Debian "
+                    + "package gcc");
         }
     }
 

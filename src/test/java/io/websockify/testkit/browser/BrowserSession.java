@@ -1,8 +1,7 @@
 package io.websockify.testkit.browser;
 
+import io.websockify.testkit.RequiredTool;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Path;
@@ -13,10 +12,10 @@ import java.util.List;
  * before the first such class (before Arquillian deploys, so a deployment can name the VNC port) and stop when the
  * whole run ends.
  *
- * <p>Without the programs the test needs, the classes are skipped with a message naming the Debian packages;
- * with the environment variable {@code CI=true} they are never skipped (they fail instead).
+ * <p>Without the programs the test needs, the classes fail with a message naming the Debian packages (never a
+ * skip: the test command installs them).
  */
-public final class BrowserSession implements ExecutionCondition, BeforeAllCallback {
+public final class BrowserSession implements BeforeAllCallback {
     private static final Path WORK = Path.of("target", "browser-test").toAbsolutePath();
     private static volatile Fixture fixture;
 
@@ -34,24 +33,12 @@ public final class BrowserSession implements ExecutionCondition, BeforeAllCallba
     }
 
     @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        List<String> missing = Tools.missing();
-        if (missing.isEmpty()) {
-            return ConditionEvaluationResult.enabled("browser test tools present");
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            return ConditionEvaluationResult.enabled("CI=true: never skipped; missing " + missing);
-        }
-        String why = "browser test skipped: missing " + missing + "; install the Debian packages: apt-get install "
-                + Tools.ALL_PACKAGES;
-        // Test reports keep the reason, the console shows only a count: say it where people look.
-        System.getLogger(BrowserSession.class.getName()).log(System.Logger.Level.WARNING,
-                context.getDisplayName() + ": " + why);
-        return ConditionEvaluationResult.disabled(why);
-    }
-
-    @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        List<String> missing = Tools.missing();
+        if (!missing.isEmpty()) {
+            throw RequiredTool.missing("the browser test is missing " + missing + ": the Debian packages "
+                    + Tools.ALL_PACKAGES);
+        }
         context.getRoot().getStore(ExtensionContext.Namespace.create(BrowserSession.class))
                 .getOrComputeIfAbsent(Fixture.class, k -> {
                     try {
