@@ -41,6 +41,14 @@ public final class ChannelWatch implements Reactor.Selectable {
         reactor.changed(this);
     }
 
+    /**
+     * The owner closed the channel: callbacks still waiting run once more, on the reactor's thread, so the
+     * operations they retry meet the closed channel and fail.
+     */
+    public void channelClosed() {
+        reactor.changed(this);
+    }
+
     /** Forgets waiting callbacks and stops watching; call once the channel is closed. */
     public void cancel() {
         onReadable.set(null);
@@ -69,15 +77,9 @@ public final class ChannelWatch implements Reactor.Selectable {
 
     @Override
     public void ready(SelectionKey k) {
-        if (!k.isValid()) {
-            runAll();
-            return;
-        }
         int ready;
         try {
             ready = k.readyOps();
-            // Clear first: a callback may ask again at once.
-            k.interestOps(k.interestOps() & ~ready);
         } catch (CancelledKeyException e) {
             // Closed by its owner meanwhile.
             runAll();
@@ -89,6 +91,8 @@ public final class ChannelWatch implements Reactor.Selectable {
         if ((ready & SelectionKey.OP_WRITE) != 0) {
             run(false);
         }
+        // Only now: a callback that asked again keeps its interest registered, with no change for the selector.
+        updateInterest(k.selector());
     }
 
     private void runAll() {
